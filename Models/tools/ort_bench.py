@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Time ONNX Runtime (one thread) on the shipped models; optionally compare with fer-live.
+
+Usage: ort_bench.py [--models DIR] [--runs N] [--fer-live PATH] [--json]
+
+Cases: mini_xception 1x1x64x64 (inputs uniform in [-1, 1], 200 runs by default) and yunet_s
+at 1x3x256x320 and 1x3x480x640 (inputs uniform in [0, 255], 100 runs by default); inputs are
+seeded. Each case warms up first, then reports the median and 90th percentile of per-call
+wall time of `session.run` (includes ~10-30 us of Python overhead). ONNX Runtime runs on the
+CPU with one intra-op and one inter-op thread, sequential execution, default optimisations.
+
+With --fer-live PATH it also runs `PATH bench --json` (env OPENBLAS_NUM_THREADS=1), which
+must print {"results": [{"model", "input", "median_ms", "p90_ms"}, ...]}, and prints a
+side-by-side table with the ratio fer-live / ORT of the medians.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import onnxruntime as ort
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = [
+    # (model name, relative path, input shape, value range, default runs)
+    ("mini_xception", "emotion/mini_xception.onnx", (1, 1, 64, 64), (-1.0, 1.0), 200),
+    ("yunet_s", "detection/yunet_s.onnx", (1, 3, 256, 320), (0.0, 255.0), 100),
+    ("yunet_s", "detection/yunet_s.onnx", (1, 3, 480, 640), (0.0, 255.0), 100),
+]
+
+
+def shape_text(shape):
+    return "x".join(str(d) for d in shape)
+
+
+def session(path):
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+def bench_ort(models_dir, runs_override):
+    results, sessions = [], {}
+    for seed, (name, rel, shape, (lo, hi), default_runs) in enumerate(CASES):
+        path = os.path.join(models_dir, rel)
+        if not os.path.isfile(path):
+            raise SystemExit(f"ort_bench: {path}: model file not found (use --models DIR)")
+        sess = sessions.setdefault(path, session(path))
+        x = np.random.default_rng(seed).uniform(lo, hi, size=shape).astype(np.float32)
+        feed = {sess.get_inputs()[0].name: x}
+        outputs = [o.name for o in sess.get_outputs()]
+        runs = runs_override or default_runs
+        for _ in range(max(10, runs // 10)):
+            sess.run(outputs, feed)
+        times = np.empty(runs)
+        for i in range(runs):
+            t0 = time.perf_counter()
+            sess.run(outputs, feed)
+            times[i] = (time.perf_counter() - t0) * 1e3
+        results.append({"model": name, "input": shape_text(shape), "runs": runs,
+                        "median_ms": float(np.median(times)), "p90_ms": float(np.percentile(times, 90))})
+    return results
+
+
+def run_fer_live(path):
+    """Return fer-live's results list, or raise SystemExit with a one-line reason."""
+    if not os.path.exists(path):
+        raise SystemExit(f"ort_bench: --fer-live {path}: no such file (build fer-live first, "
+                         f"e.g. swift build -c release)")
+    if not os.access(path, os.X_OK):
+        raise SystemExit(f"ort_bench: --fer-live {path}: not executable")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    try:
+        proc = subprocess.run([path, "bench", "--json"], env=env, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"ort_bench: {path} bench --json: no answer within 600 s")
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+        raise SystemExit(f"ort_bench: {path} bench --json exited {proc.returncode}: {last}")
+    try:
+        results = json.loads(proc.stdout)["results"]
+        return [{"model": r["model"], "input": r["input"], "median_ms": float(r["median_ms"]),
+                 "p90_ms": float(r["p90_ms"])} for r in results]
+    except (ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"ort_bench: {path} bench --json: output is not the expected JSON ({e!r}): "
+                         f"{proc.stdout[:200]!r}")
+
+
+def fmt(v):
+    return "-" if v is None else f"{v:.3f}"
+
+
+def print_ort(results):
+    print(f"ONNX Runtime {ort.__version__}, 1 intra-op thread")
+    print(f"{'model':<14} {'input':<12} {'runs':>5} {'median ms':>10} {'p90 ms':>10}")
+    for r in results:
+        print(f"{r['model']:<14} {r['input']:<12} {r['runs']:>5} {r['median_ms']:>10.3f} {r['p90_ms']:>10.3f}")
+
+
+def print_side_by_side(ort_results, fl_results):
+    fl = {(r["model"], r["input"]): r for r in fl_results}
+    keys = [(r["model"], r["input"]) for r in ort_results]
+    keys += [k for k in fl if k not in keys]
+    ortd = {(r["model"], r["input"]): r for r in ort_results}
+    print()
+    print(f"{'model':<14} {'input':<12} {'ORT median':>11} {'fer-live median':>16} {'ratio':>7}"
+          f" {'ORT p90':>9} {'fer-live p90':>13}")
+    for k in keys:
+        o, f = ortd.get(k), fl.get(k)
+        om = o["median_ms"] if o else None
+        fm = f["median_ms"] if f else None
+        ratio = f"{fm / om:.2f}" if om and fm is not None else "-"
+        print(f"{k[0]:<14} {k[1]:<12} {fmt(om):>11} {fmt(fm):>16} {ratio:>7}"
+              f" {fmt(o['p90_ms'] if o else None):>9} {fmt(f['p90_ms'] if f else None):>13}")
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", default=os.path.dirname(HERE), help="the Models/ folder (default: beside tools/)")
+    ap.add_argument("--runs", type=int, default=0, help="timed runs per case (default 200 classifier, 100 detector)")
+    ap.add_argument("--fer-live", metavar="PATH", help="fer-live binary to compare against")
+    ap.add_argument("--json", action="store_true", help="print {\"ort\": [...], \"fer_live\": [...]} only")
+    args = ap.parse_args(argv)
+    if args.fer_live and not os.path.exists(args.fer_live):
+        run_fer_live(args.fer_live)  # fail before spending time on ORT
+
+    ort_results = bench_ort(args.models, args.runs)
+    fl_results = run_fer_live(args.fer_live) if args.fer_live else None
+    if args.json:
+        print(json.dumps({"ort": ort_results, "fer_live": fl_results}))
+        return 0
+    print_ort(ort_results)
+    if fl_results is not None:
+        print_side_by_side(ort_results, fl_results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,111 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+// MARK: - CPU features
+//
+// The hot kernels (depthwise convolution, elementwise ops, resizing) are vectorised Swift.
+// On baseline x86-64, SIMD fused multiply-adds become libm calls, so a build targets the CPU
+// it is built on when that CPU has AVX2 + FMA (x86-64-v3: Haswell, Zen and later).
+// `FER_LIVE_PORTABLE=1 swift build` gives a baseline x86-64 binary for older CPUs.
+// aarch64 (Raspberry Pi, ARM kiosks) always has NEON and FMA: no flag needed there.
+// Matrix products go through OpenBLAS, which picks its kernels at run time either way.
+func hostHasAVX2FMA() -> Bool {
+    #if arch(x86_64) && os(Linux)
+    if ProcessInfo.processInfo.environment["FER_LIVE_PORTABLE"] == "1" { return false }
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return false }
+    let flags = Set(flagsLine.split(separator: " "))
+    return flags.contains("avx2") && flags.contains("fma")
+    #else
+    return false
+    #endif
+}
+
+let cpuSwiftSettings: [SwiftSetting] = hostHasAVX2FMA()
+    ? [.unsafeFlags(["-Xcc", "-march=haswell", "-target-cpu", "haswell"]), .define("FER_LIVE_FMA")]
+    : []
+let cpuCSettings: [CSetting] = hostHasAVX2FMA() ? [.unsafeFlags(["-march=haswell"])] : []
+
+let package = Package(
+    name: "fer-live",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fer-live", targets: ["fer-live"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        // MARK: - System libraries and C shims
+        .systemLibrary(
+            name: "CTurboJPEG", pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng16",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CSDL2", pkgConfig: "sdl2",
+            providers: [.apt(["libsdl2-dev"])]),
+        .systemLibrary(
+            name: "CSDL2TTF", pkgConfig: "SDL2_ttf",
+            providers: [.apt(["libsdl2-ttf-dev", "fonts-dejavu-core"])]),
+        .target(name: "CShims", cSettings: cpuCSettings),
+
+        // MARK: - Inference: ONNX models on the CPU
+        // onnx.pb.swift is generated from onnx.proto (onnx 1.23.2) with protoc 3.21 and
+        // protoc-gen-swift 1.39: `protoc --swift_opt=Visibility=Public --swift_out=. onnx.proto`.
+        .target(
+            name: "ONNXProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["onnx.proto"]),
+        .target(
+            name: "Inference",
+            dependencies: ["ONNXProto", "COpenBLAS", "CShims"],
+            swiftSettings: cpuSwiftSettings),
+
+        // MARK: - Imaging: decode, resize, crop, draw, encode
+        .target(
+            name: "Imaging",
+            dependencies: ["CTurboJPEG", "CPNG", "CSDL2", "CSDL2TTF"],
+            swiftSettings: cpuSwiftSettings),
+
+        // MARK: - Recognition stages
+        .target(
+            name: "Detection",
+            dependencies: ["Inference", "Imaging"],
+            swiftSettings: cpuSwiftSettings),
+        .target(
+            name: "Classification",
+            dependencies: ["Inference", "Imaging"],
+            swiftSettings: cpuSwiftSettings),
+        .target(
+            name: "FaceAnalysis",
+            dependencies: ["Detection", "Classification", "Imaging"],
+            swiftSettings: cpuSwiftSettings),
+        .target(name: "Evaluation", dependencies: ["Classification"]),
+
+        // MARK: - The command-line tool
+        .executableTarget(
+            name: "fer-live",
+            dependencies: [
+                "FaceAnalysis", "Evaluation", "Inference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: cpuSwiftSettings),
+
+        // MARK: - Tests
+        .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "FaceAnalysis", "TestSupport"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

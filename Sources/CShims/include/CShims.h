@@ -1,0 +1,2 @@
+#pragma once
+/* C macros and variadic functions that Swift cannot import. */

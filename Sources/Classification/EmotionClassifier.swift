@@ -1,0 +1,85 @@
+import Foundation
+import Imaging
+import Inference
+
+/// Runs an ONNX emotion classifier described by its manifest on face crops.
+///
+/// Not thread-safe (it owns one prepared session): use one per thread.
+public final class EmotionClassifier {
+    public let manifest: ClassifierManifest
+    /// The labels predictions are reported in (the `--emotions` subset when one is given).
+    public let labels: [String]
+    public let modelURL: URL
+    private let subset: EmotionSubset?
+    private let session: InferenceSession
+    private let pixelFormat: PixelFormat
+    private let order: ChannelOrder
+
+    /// Loads `modelURL` and the manifest beside it; `emotions` restricts and renormalises to a subset.
+    public init(modelURL: URL, emotions: [String]? = nil) throws {
+        let manifest = try ClassifierManifest.load(forModelAt: modelURL.path)
+        let model = try ONNXModel(contentsOf: modelURL.path)
+        guard let input = model.inputs.first(where: { $0.name == manifest.input.name }) else {
+            throw InferenceError.badInput(
+                model: model.displayName,
+                reason: "the manifest names input '\(manifest.input.name)', the model has \(model.inputs.map(\.name))")
+        }
+        guard model.outputs.contains(where: { $0.name == manifest.output.name }) else {
+            throw InferenceError.badInput(
+                model: model.displayName,
+                reason: "the manifest names output '\(manifest.output.name)', the model has \(model.outputs.map(\.name))")
+        }
+        let shape = [1, manifest.input.channels, manifest.input.height, manifest.input.width]
+        session = try InferenceSession(model: model, inputShapes: [input.name: shape])
+        let outputCount = try session.outputBuffer(manifest.output.name).count
+        guard outputCount == manifest.labels.count else {
+            throw InferenceError.badInput(
+                model: model.displayName,
+                reason: "the model gives \(outputCount) outputs but the manifest lists \(manifest.labels.count) labels")
+        }
+        self.manifest = manifest
+        self.modelURL = modelURL
+        if let emotions {
+            let subset = try EmotionSubset(modelLabels: manifest.labels, names: emotions)
+            self.subset = subset
+            labels = subset.labels
+        } else {
+            subset = nil
+            labels = manifest.labels
+        }
+        switch manifest.input.color {
+        case .gray: (pixelFormat, order) = (.gray8, .gray)
+        case .rgb: (pixelFormat, order) = (.rgb8, .rgb)
+        case .bgr: (pixelFormat, order) = (.rgb8, .bgr)
+        }
+    }
+
+    /// The crop size and pixel format the network takes.
+    public var inputSize: (width: Int, height: Int) { (manifest.input.width, manifest.input.height) }
+
+    /// The pixel format crops should be made in.
+    public var cropFormat: PixelFormat { pixelFormat }
+
+    /// The face crop for `box` in `image`: enlarged by the manifest's margin, eyes levelled when given.
+    public func crop(_ image: Image, box: Rect, leftEye: Point? = nil, rightEye: Point? = nil) throws -> Image {
+        try image.faceCrop(box: box, leftEye: leftEye, rightEye: rightEye, margin: manifest.faceMargin,
+                           outputWidth: manifest.input.width, outputHeight: manifest.input.height, format: pixelFormat)
+    }
+
+    /// Classifies an image that already is a face (resized to the input size if needed).
+    public func classify(face: Image) throws -> EmotionPrediction {
+        var crop = face
+        if crop.format != pixelFormat { crop = crop.converted(to: pixelFormat) }
+        if crop.width != manifest.input.width || crop.height != manifest.input.height {
+            crop = crop.resized(width: manifest.input.width, height: manifest.input.height)
+        }
+        try crop.writePlanar(into: session.firstInput, width: manifest.input.width, height: manifest.input.height,
+                             order: order, scale: manifest.input.scale, mean: manifest.input.mean,
+                             std: manifest.input.std)
+        session.run()
+        let raw = Array(try session.outputBuffer(manifest.output.name))
+        var probabilities = manifest.output.kind.probabilities(from: raw)
+        if let subset { probabilities = subset.apply(probabilities) }
+        return EmotionPrediction(labels: labels, probabilities: probabilities)
+    }
+}

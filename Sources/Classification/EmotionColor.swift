@@ -1,0 +1,32 @@
+/// An 8-bit RGB colour for drawing an emotion's box and label.
+public struct EmotionColor: Sendable, Hashable, Codable {
+    public var r: UInt8
+    public var g: UInt8
+    public var b: UInt8
+
+    public init(r: UInt8, g: UInt8, b: UInt8) {
+        self.r = r
+        self.g = g
+        self.b = b
+    }
+
+    /// Colours for labels that are not FER2013 classes, chosen by a stable hash of the label.
+    public static let fallbackPalette: [EmotionColor] = [
+        EmotionColor(r: 0, g: 200, b: 200),   // cyan
+        EmotionColor(r: 255, g: 140, b: 0),   // orange
+        EmotionColor(r: 120, g: 220, b: 120), // mint
+        EmotionColor(r: 160, g: 120, b: 80),  // brown
+        EmotionColor(r: 255, g: 255, b: 255), // white
+    ]
+
+    /// The colour of any model label: the emotion's colour when the label (or an alias) is a
+    /// FER2013 class, otherwise a fallback colour that is the same for the same label on every run.
+    public static func forLabel(_ label: String) -> EmotionColor {
+        if let emotion = Emotion(parsing: label) { return emotion.color }
+        var hash: UInt32 = 2_166_136_261 // FNV-1a: Swift's hashValue is seeded per process
+        for byte in label.lowercased().utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return fallbackPalette[Int(hash % UInt32(fallbackPalette.count))]
+    }
+}

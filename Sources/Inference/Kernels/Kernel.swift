@@ -1,0 +1,51 @@
+/// One runnable step of a planned graph; pointers are resolved when the session is built.
+protocol Kernel {
+    func run()
+}
+
+/// Resolves a slot id to its place in the session's arena.
+typealias PointerResolver = (Int) -> UnsafeMutablePointer<Float>
+
+/// Float storage owned by a kernel (packed weights, biases, constant operands).
+final class OwnedBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(_ values: [Float]) {
+        count = values.count
+        pointer = .allocate(capacity: max(count, 1))
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { pointer.initialize(from: base, count: count) }
+        }
+    }
+
+    init(zeros count: Int) {
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// An activation applied in place after a kernel's main computation.
+enum Activation: Equatable {
+    case none
+    case relu
+    case leakyRelu(Float)
+    case clip(Float, Float)
+    case sigmoid
+    /// Per-channel slopes (or one shared slope).
+    case prelu([Float])
+
+    var name: String {
+        switch self {
+        case .none: return ""
+        case .relu: return "Relu"
+        case .leakyRelu: return "LeakyRelu"
+        case .clip: return "Clip"
+        case .sigmoid: return "Sigmoid"
+        case .prelu: return "PRelu"
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Inference
+import ONNXProto
+import TestSupport
+import XCTest
+
+/// Each operator, in the configurations the models use and a few they do not, against ONNX Runtime.
+final class OperatorConformanceTests: XCTestCase {
+    typealias B = ModelBuilder
+
+    /// Runs the built model in the engine and in ONNX Runtime on seeded random inputs.
+    private func assertMatchesORT(_ builder: ModelBuilder, inputs: [String: [Int]], scale: Float = 1,
+                                  tolerance: Float = 1e-4, file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("model.onnx")
+        try builder.write(to: url)
+        var feeds: [String: [Float]] = [:]
+        var reference: [String: ONNXRuntimeReference.Tensor] = [:]
+        for (i, (name, shape)) in inputs.sorted(by: { $0.key < $1.key }).enumerated() {
+            let values = ModelBuilder.random(count: shape.reduce(1, *), seed: UInt64(100 + i)).map { $0 * scale }
+            feeds[name] = values
+            reference[name] = .init(shape: shape, values: values)
+        }
+        let model = try ONNXModel(contentsOf: url.path)
+        let session = try InferenceSession(model: model, inputShapes: inputs)
+        let ours = try session.run(feeds)
+        let theirs = try ONNXRuntimeReference.run(model: url, inputs: reference)
+        for binding in session.outputs {
+            let expected = try XCTUnwrap(theirs[binding.name], file: file, line: line)
+            XCTAssertEqual(binding.shape, expected.shape, "shape of \(binding.name)", file: file, line: line)
+            let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, expected.values)
+            XCTAssertLessThanOrEqual(diff, tolerance, "\(binding.name): max abs difference", file: file, line: line)
+        }
+    }
+
+    func testConvolutionVariants() throws {
+        // (input shape, weight shape, attributes)
+        let cases: [([Int], [Int], [Onnx_AttributeProto])] = [
+            ([1, 3, 17, 23], [8, 3, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 4, 16, 16], [6, 4, 1, 1], []),
+            ([2, 4, 9, 11], [6, 4, 1, 1], [B.ints("strides", [2, 2])]),
+            ([1, 8, 20, 20], [8, 1, 3, 3], [B.int("group", 8), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 8, 21, 19], [8, 1, 3, 3], [B.int("group", 8), B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 8, 20, 20], [8, 1, 5, 5], [B.int("group", 8), B.ints("pads", [2, 1, 2, 3])]),
+            ([1, 6, 14, 14], [9, 2, 3, 3], [B.int("group", 3), B.ints("dilations", [2, 2]), B.ints("pads", [2, 2, 2, 2])]),
+            ([1, 3, 15, 15], [4, 3, 3, 3], [B.ints("strides", [2, 2]), B.string("auto_pad", "SAME_UPPER")]),
+            ([1, 3, 15, 15], [4, 3, 3, 3], [B.ints("dilations", [3, 2]), B.ints("pads", [3, 2, 3, 2])]),
+            ([1, 2, 10, 12], [4, 2, 3, 2], [B.string("auto_pad", "VALID"), B.ints("strides", [1, 2])]),
+        ]
+        for (i, (x, w, attributes)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(i))
+            b.randomWeight("b", [w[0]], seed: UInt64(50 + i))
+            b.node("Conv", ["x", "w", "b"], ["y"], attributes + [B.ints("kernel_shape", [w[2], w[3]])])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+        }
+    }
+
+    func testConvFusedWithBatchNormAndActivations() throws {
+        for (i, activation) in ["Relu", "PRelu", "Clip", "LeakyRelu", "Sigmoid"].enumerated() {
+            var b = ModelBuilder()
+            b.input("x", [1, 4, 12, 12])
+            b.randomWeight("w", [6, 4, 3, 3], seed: 1)
+            for (j, name) in ["scale", "bias", "mean"].enumerated() { b.randomWeight(name, [6], seed: UInt64(10 + j)) }
+            b.weight("var", [6], (0..<6).map { 0.5 + Float($0) / 10 })
+            b.node("Conv", ["x", "w"], ["c"], [B.ints("pads", [1, 1, 1, 1])])
+            b.node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["n"], [B.float("epsilon", 1e-3)])
+            switch activation {
+            case "PRelu":
+                b.randomWeight("slope", [6, 1, 1], seed: 20)
+                b.node("PRelu", ["n", "slope"], ["y"])
+            case "Clip":
+                b.weight("lo", [], [0]); b.weight("hi", [], [0.5])
+                b.node("Clip", ["n", "lo", "hi"], ["y"])
+            case "LeakyRelu":
+                b.node("LeakyRelu", ["n"], ["y"], [B.float("alpha", 0.2)])
+            default:
+                b.node(activation, ["n"], ["y"])
+            }
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": [1, 4, 12, 12]])
+            _ = i
+        }
+    }
+
+    func testPooling() throws {
+        let cases: [(String, [Onnx_AttributeProto])] = [
+            ("MaxPool", [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.int("ceil_mode", 1)]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("pads", [0, 0, 1, 1])]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.string("auto_pad", "SAME_UPPER")]),
+            ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]), B.int("count_include_pad", 1)]),
+        ]
+        for (op, attributes) in cases {
+            var b = ModelBuilder()
+            b.input("x", [1, 3, 13, 15])
+            b.node(op, ["x"], ["y"], attributes)
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": [1, 3, 13, 15]])
+        }
+        var g = ModelBuilder()
+        g.input("x", [2, 5, 7, 9])
+        g.node("GlobalAveragePool", ["x"], ["a"])
+        g.node("GlobalMaxPool", ["x"], ["m"])
+        g.output("a"); g.output("m")
+        try assertMatchesORT(g, inputs: ["x": [2, 5, 7, 9]])
+    }
+
+    func testElementwiseBroadcasting() throws {
+        for op in ["Add", "Sub", "Mul", "Div"] {
+            var b = ModelBuilder()
+            b.input("x", [2, 3, 4, 5])
+            b.input("z", [3, 1, 5])
+            b.weight("c", [1, 3, 1, 1], [0.5, 2, -1.5])
+            b.node(op, ["x", "z"], ["t"])
+            b.node(op, ["t", "c"], ["y"])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": [2, 3, 4, 5], "z": [3, 1, 5]])
+        }
+        var u = ModelBuilder()
+        u.input("x", [1, 4, 6, 6])
+        u.node("Sigmoid", ["x"], ["s"]); u.node("Tanh", ["x"], ["t"]); u.node("Exp", ["x"], ["e"])
+        u.node("Add", ["s", "t"], ["st"]); u.node("Relu", ["st"], ["r"])
+        u.output("r"); u.output("e")
+        try assertMatchesORT(u, inputs: ["x": [1, 4, 6, 6]], scale: 3)
+    }
+
+    func testLayoutOperators() throws {
+        var b = ModelBuilder()
+        b.input("x", [1, 6, 4, 5])
+        b.node("Transpose", ["x"], ["t"], [B.ints("perm", [0, 2, 3, 1])])
+        b.intWeight("shape", [1, -1, 3])
+        b.node("Reshape", ["t", "shape"], ["r"])
+        b.node("Transpose", ["x"], ["p"], [B.ints("perm", [3, 1, 0, 2])])
+        b.intWeight("starts", [1, 0]); b.intWeight("ends", [5, 100]); b.intWeight("axes", [1, 3]); b.intWeight("steps", [2, 2])
+        b.node("Slice", ["x", "starts", "ends", "axes", "steps"], ["s"])
+        b.node("Concat", ["x", "x"], ["c"], [B.int("axis", 1)])
+        b.node("Flatten", ["c"], ["f"], [B.int("axis", 2)])
+        b.output("r"); b.output("p"); b.output("s"); b.output("f")
+        try assertMatchesORT(b, inputs: ["x": [1, 6, 4, 5]])
+    }
+
+    func testResizeNearest() throws {
+        for (mode, rounding) in [("asymmetric", "floor"), ("half_pixel", "round_prefer_floor"), ("align_corners", "round_prefer_ceil")] {
+            var b = ModelBuilder()
+            b.input("x", [1, 2, 5, 7])
+            b.weight("roi", [0], [])
+            b.weight("scales", [4], [1, 1, 2, 1.5])
+            b.node("Resize", ["x", "roi", "scales"], ["y"], [
+                B.string("mode", "nearest"), B.string("coordinate_transformation_mode", mode),
+                B.string("nearest_mode", rounding),
+            ])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": [1, 2, 5, 7]])
+        }
+    }
+
+    func testSoftmaxGemmMatMul() throws {
+        var b = ModelBuilder()
+        b.input("x", [3, 10])
+        b.randomWeight("w", [7, 10], seed: 3)
+        b.randomWeight("c", [7], seed: 4)
+        b.node("Gemm", ["x", "w", "c"], ["g"], [B.int("transB", 1), B.float("alpha", 0.5)])
+        b.node("Softmax", ["g"], ["s"], [B.int("axis", -1)])
+        b.randomWeight("m", [10, 4], seed: 5)
+        b.node("MatMul", ["x", "m"], ["mm"])
+        b.randomWeight("slope", [4], seed: 6)
+        b.node("PRelu", ["mm", "slope"], ["pr"])
+        b.output("s"); b.output("pr")
+        try assertMatchesORT(b, inputs: ["x": [3, 10]], scale: 4)
+
+        var legacy = ModelBuilder(opset: 11)
+        legacy.input("x", [2, 3, 4])
+        legacy.node("Softmax", ["x"], ["y"], [B.int("axis", 1)])
+        legacy.output("y")
+        try assertMatchesORT(legacy, inputs: ["x": [2, 3, 4]], scale: 5)
+    }
+
+    func testShapeArithmeticIsFoldedForTheGivenInputSize() throws {
+        // The pattern of YuNet's dynamic heads: Shape → Gather → Unsqueeze → Concat → Reshape.
+        var b = ModelBuilder(opset: 11)
+        b.input("x", [-1, 4, -1, -1])
+        b.node("Shape", ["x"], ["shape"])
+        b.intWeight("zero", [0])
+        b.node("Gather", ["shape", "zero"], ["n"], [B.int("axis", 0)])
+        b.intWeight("minus1", [-1]); b.intWeight("two", [2])
+        b.node("Concat", ["n", "minus1", "two"], ["target"], [B.int("axis", 0)])
+        b.node("Reshape", ["x", "target"], ["y"])
+        b.output("y")
+        try assertMatchesORT(b, inputs: ["x": [2, 4, 6, 8]])
+        let dir = try TestPaths.temporaryDirectory()
+        let url = dir.appendingPathComponent("m.onnx")
+        try b.write(to: url)
+        let session = try InferenceSession(model: ONNXModel(contentsOf: url.path), inputShapes: ["x": [2, 4, 6, 8]])
+        XCTAssertEqual(session.outputs.first?.shape, [2, 96, 2])
+    }
+}
+
+
