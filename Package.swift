@@ -100,12 +100,15 @@ let package = Package(
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Tests
-        .target(name: "TestSupport", dependencies: ["Imaging"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Imaging", "ONNXProto"], path: "Tests/TestSupport"),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "FaceAnalysis", "TestSupport"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["Inference", "Imaging", "Detection", "Classification", "FaceAnalysis", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,111 +1,143 @@
-import COpenBLAS
-import Foundation
-
-/// Geometry of a 2-D convolution or pooling window over an NCHW tensor.
-struct ConvGeometry {
-    var batch: Int, channels: Int, height: Int, width: Int
-    var outChannels: Int, outHeight: Int, outWidth: Int
-    var kernelH: Int, kernelW: Int
-    var strideH: Int, strideW: Int
-    var dilationH: Int, dilationW: Int
-    var padTop: Int, padLeft: Int, padBottom: Int, padRight: Int
-    var group: Int
-
-    var inPlane: Int { height * width }
-    var outPlane: Int { outHeight * outWidth }
-    /// Rows of the im2col matrix for one group.
-    var patchSize: Int { (channels / group) * kernelH * kernelW }
-    var isPointwise: Bool {
-        kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1
-            && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0
-    }
-    var isDepthwise: Bool { group == channels && outChannels == channels && group > 1 }
-}
-
-/// Convolution through im2col (skipped for 1x1) and OpenBLAS sgemm, with bias and activation fused.
+/// Convolution (any kernel, stride, dilation, padding and group) as a `TileProduct` over shifted input rows,
+/// bias and activation fused.
+///
+/// A stride-1 convolution without padding reads the input in place (a 1x1 one as a single run over the
+/// whole plane). Otherwise each input channel is first copied, zero-padded, into scratch as `strideH ×
+/// strideW` phase planes (rows and columns split by their remainder modulo the stride), so that every tap
+/// of every output row reads a contiguous run.
 final class ConvKernel: Kernel {
     let g: ConvGeometry
     let x: UnsafeMutablePointer<Float>
     let y: UnsafeMutablePointer<Float>
     let scratch: UnsafeMutablePointer<Float>
-    let weights: OwnedBuffer
-    let bias: [Float]
-    let activation: Activation
+    /// One product per group.
+    let products: [TileProduct]
+    let layout: Layout
 
-    /// Scratch floats the im2col matrix of one group needs.
-    static func scratchSize(_ g: ConvGeometry) -> Int { g.isPointwise ? 0 : g.patchSize * g.outPlane }
+    /// Where the kernel reads its input: in place, or phase planes in scratch.
+    struct Layout {
+        var copies: Bool
+        /// Floats between the rows of a (phase) plane, between phase planes and between channels.
+        var pitch: Int, phaseStride: Int, channelStride: Int
+        /// Rows per phase plane.
+        var rows: Int
+        /// Phases (py * strideW + px) that some tap reads.
+        var usedPhases: Set<Int>
+
+        init(_ g: ConvGeometry) {
+            let paddedH = g.height + g.padTop + g.padBottom, paddedW = g.width + g.padLeft + g.padRight
+            let unpadded = g.padTop + g.padLeft + g.padBottom + g.padRight == 0
+            copies = !(unpadded && g.strideH == 1 && g.strideW == 1)
+            rows = copies ? (paddedH + g.strideH - 1) / g.strideH : g.height
+            pitch = copies ? (paddedW + g.strideW - 1) / g.strideW : g.width
+            phaseStride = rows * pitch
+            channelStride = copies ? g.strideH * g.strideW * phaseStride : g.inPlane
+            usedPhases = []
+            for ky in 0..<g.kernelH {
+                for kx in 0..<g.kernelW {
+                    usedPhases.insert((ky * g.dilationH % g.strideH) * g.strideW + kx * g.dilationW % g.strideW)
+                }
+            }
+        }
+
+        /// Offset of tap (ci, ky, kx) from the start of an output row's input.
+        func offset(_ g: ConvGeometry, channel ci: Int, ky: Int, kx: Int) -> Int {
+            let dy = ky * g.dilationH, dx = kx * g.dilationW
+            let phase = copies ? (dy % g.strideH) * g.strideW + dx % g.strideW : 0
+            return ci * channelStride + phase * phaseStride + (dy / g.strideH) * pitch + dx / g.strideW
+        }
+    }
+
+    /// Scratch floats for the phase planes of one batch item.
+    static func scratchSize(_ g: ConvGeometry) -> Int {
+        let layout = Layout(g)
+        return layout.copies ? g.channels * layout.channelStride : 0
+    }
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation) {
-        self.g = geometry
+        g = geometry
         self.x = x
         self.y = y
         self.scratch = scratch
-        self.weights = OwnedBuffer(weights)
-        self.bias = bias
-        self.activation = activation
+        let layout = Layout(geometry)
+        self.layout = layout
+        let cg = g.channels / g.group, mg = g.outChannels / g.group
+        var offsets: [Int] = []
+        for ci in 0..<cg {
+            for ky in 0..<g.kernelH {
+                for kx in 0..<g.kernelW { offsets.append(layout.offset(geometry, channel: ci, ky: ky, kx: kx)) }
+            }
+        }
+        let epilogues = Epilogue.channels(g.outChannels, bias: bias, activation: activation)
+        products = weights.withUnsafeBufferPointer { w in
+            (0..<geometry.group).map { grp in
+                TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
+                            epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]))
+            }
+        }
     }
 
     func run() {
-        let cg = g.channels / g.group
-        let mg = g.outChannels / g.group
-        let k = g.patchSize
-        let n = g.outPlane
+        let cg = g.channels / g.group, mg = g.outChannels / g.group
+        let oh = g.outHeight, ow = g.outWidth, n = g.outPlane
         for b in 0..<g.batch {
+            let input = x + b * g.channels * g.inPlane
+            let base: UnsafeMutablePointer<Float>
+            if layout.copies {
+                for c in 0..<g.channels { splitPhases(input + c * g.inPlane, scratch + c * layout.channelStride) }
+                base = scratch
+            } else {
+                base = input
+            }
             for grp in 0..<g.group {
-                let input = x + (b * g.channels + grp * cg) * g.inPlane
-                let output = y + (b * g.outChannels + grp * mg) * n
-                let matrix: UnsafeMutablePointer<Float>
-                if g.isPointwise {
-                    matrix = input
+                let src = UnsafePointer(base + grp * cg * layout.channelStride)
+                let out = y + (b * g.outChannels + grp * mg) * n
+                if layout.pitch == ow {
+                    // Output rows are as contiguous as the input rows they read: one run over the plane.
+                    products[grp].run(src: src, n: n, out: out, outStride: n)
                 } else {
-                    im2col(input, channels: cg)
-                    matrix = scratch
-                }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                            Int32(mg), Int32(n), Int32(k), 1,
-                            weights.pointer + grp * mg * k, Int32(k),
-                            matrix, Int32(n), 0, output, Int32(n))
-                for m in 0..<mg {
-                    let channel = grp * mg + m
-                    Vector.biasActivate(output + m * n, count: n, bias: bias[channel], activation: activation,
-                                        slope: Vector.slope(activation, channel: channel))
+                    for oy in 0..<oh {
+                        products[grp].run(src: src + oy * layout.pitch, n: ow, out: out + oy * ow, outStride: n)
+                    }
                 }
             }
         }
     }
 
-    private func im2col(_ input: UnsafeMutablePointer<Float>, channels cg: Int) {
-        let oh = g.outHeight, ow = g.outWidth, h = g.height, w = g.width
-        var row = scratch
-        for c in 0..<cg {
-            let plane = input + c * g.inPlane
-            for ky in 0..<g.kernelH {
-                for kx in 0..<g.kernelW {
-                    let xOffset = kx * g.dilationW - g.padLeft
-                    // Output columns whose input column lies inside the image.
-                    var ox0 = 0
-                    while ox0 < ow && ox0 * g.strideW + xOffset < 0 { ox0 += 1 }
-                    var ox1 = ow
-                    while ox1 > ox0 && (ox1 - 1) * g.strideW + xOffset >= w { ox1 -= 1 }
-                    for oy in 0..<oh {
-                        let dst = row + oy * ow
-                        let iy = oy * g.strideH - g.padTop + ky * g.dilationH
-                        if iy < 0 || iy >= h {
-                            dst.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        if ox0 > 0 { dst.update(repeating: 0, count: ox0) }
-                        if ox1 < ow { (dst + ox1).update(repeating: 0, count: ow - ox1) }
-                        let src = plane + iy * w + xOffset
-                        if g.strideW == 1 {
-                            if ox1 > ox0 { (dst + ox0).update(from: src + ox0, count: ox1 - ox0) }
-                        } else {
-                            var ox = ox0
-                            while ox < ox1 { dst[ox] = src[ox * g.strideW]; ox += 1 }
-                        }
+    /// Copies one channel into its zero-padded phase planes.
+    private func splitPhases(_ plane: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+        let sh = g.strideH, sw = g.strideW, pitch = layout.pitch
+        for phase in layout.usedPhases {
+            let py = phase / sw, px = phase % sw
+            let phasePlane = dst + phase * layout.phaseStride
+            // Source columns j * sw + px - padLeft, for j in [j0, j1).
+            let j0 = max(0, (g.padLeft - px + sw - 1) / sw)
+            let last = g.width - 1 + g.padLeft - px
+            let j1 = last < 0 ? 0 : min(pitch, last / sw + 1)
+            for r in 0..<layout.rows {
+                let row = phasePlane + r * pitch
+                let iy = r * sh + py - g.padTop
+                guard iy >= 0 && iy < g.height && j1 > j0 else {
+                    row.update(repeating: 0, count: pitch)
+                    continue
+                }
+                if j0 > 0 { row.update(repeating: 0, count: j0) }
+                if j1 < pitch { (row + j1).update(repeating: 0, count: pitch - j1) }
+                let src = plane + iy * g.width + px - g.padLeft
+                if sw == 1 {
+                    (row + j0).update(from: src + j0, count: j1 - j0)
+                } else if sw == 2 {
+                    var j = j0
+                    // Whole 16-float loads stay inside the source row.
+                    while j + 8 <= j1 && 2 * j + 16 + px - g.padLeft <= g.width {
+                        let v = UnsafeRawPointer(src + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
+                        Vector.store(v.evenHalf, row + j)
+                        j += 8
                     }
-                    row += oh * ow
+                    while j < j1 { row[j] = src[2 * j]; j += 1 }
+                } else {
+                    for j in j0..<j1 { row[j] = src[j * sw] }
                 }
             }
         }

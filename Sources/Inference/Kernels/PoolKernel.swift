@@ -7,6 +7,8 @@ final class PoolKernel: Kernel {
     let x: UnsafeMutablePointer<Float>
     let y: UnsafeMutablePointer<Float>
     let activation: Activation
+    /// For the separable max path: one padded row, -infinity outside `[padLeft, padLeft + width)`.
+    private let row: OwnedBuffer?
 
     init(geometry: ConvGeometry, kind: Kind, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          activation: Activation) {
@@ -15,28 +17,75 @@ final class PoolKernel: Kernel {
         self.x = x
         self.y = y
         self.activation = activation
+        if case .max = kind, g.dilationH == 1, g.dilationW == 1 {
+            // Room for the last output's full 16-float load at stride 2.
+            let count = g.padLeft + g.width + g.padRight + 2 * Vector.V.scalarCount + g.kernelW
+            let buffer = OwnedBuffer(zeros: count)
+            buffer.pointer.update(repeating: -.infinity, count: count)
+            row = buffer
+        } else {
+            row = nil
+        }
     }
 
     func run() {
-        let planes = g.batch * g.channels
-        let fast2x2 = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2
-            && g.padTop == 0 && g.padLeft == 0 && g.outHeight * 2 <= g.height && g.outWidth * 2 <= g.width
-        for p in 0..<planes {
-            let src = x + p * g.inPlane
+        for p in 0..<g.batch * g.channels {
             let dst = y + p * g.outPlane
-            if case .max = kind, fast2x2 {
-                for oy in 0..<g.outHeight {
-                    let r0 = src + 2 * oy * g.width, r1 = r0 + g.width
-                    let out = dst + oy * g.outWidth
-                    for ox in 0..<g.outWidth {
-                        out[ox] = max(max(r0[2 * ox], r0[2 * ox + 1]), max(r1[2 * ox], r1[2 * ox + 1]))
-                    }
-                }
+            if let row {
+                separableMax(x + p * g.inPlane, dst, row.pointer + g.padLeft)
             } else {
-                window(src, dst)
+                window(x + p * g.inPlane, dst)
             }
             if activation != .none {
                 Vector.biasActivate(dst, count: g.outPlane, bias: 0, activation: activation, slope: 0)
+            }
+        }
+    }
+
+    /// Max pooling as a column max over the window's rows into `row`, then a strided max along it.
+    private func separableMax(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                              _ row: UnsafeMutablePointer<Float>) {
+        let w = g.width, ow = g.outWidth, sw = g.strideW, kw = g.kernelW
+        for oy in 0..<g.outHeight {
+            let y0 = max(oy * g.strideH - g.padTop, 0)
+            let y1 = min(oy * g.strideH - g.padTop + g.kernelH, g.height)
+            if y1 > y0 {
+                row.update(from: src + y0 * w, count: w)
+            } else {
+                row.update(repeating: -.infinity, count: w)
+            }
+            var iy = y0 + 1
+            while iy < y1 {
+                let r = src + iy * w
+                var i = 0
+                while i + 8 <= w { Vector.store(Vector.vmax(Vector.load(row + i), Vector.load(r + i)), row + i); i += 8 }
+                while i < w { row[i] = max(row[i], r[i]); i += 1 }
+                iy += 1
+            }
+            let out = dst + oy * ow
+            let base = row - g.padLeft
+            var ox = 0
+            if sw <= 2 {
+                while ox < ow {
+                    var m = Vector.V(repeating: -.infinity)
+                    for kx in 0..<kw {
+                        let p = base + ox * sw + kx
+                        let v = sw == 1 ? Vector.load(p) : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                        m = Vector.vmax(m, v)
+                    }
+                    if ox + 8 <= ow {
+                        Vector.store(m, out + ox)
+                    } else {
+                        for i in 0..<ow - ox { out[ox + i] = m[i] }
+                    }
+                    ox += 8
+                }
+            } else {
+                for ox in 0..<ow {
+                    var m = -Float.infinity
+                    for kx in 0..<kw { m = max(m, base[ox * sw + kx]) }
+                    out[ox] = m
+                }
             }
         }
     }

@@ -2,28 +2,28 @@ import Foundation
 import ONNXProto
 
 /// Builds small ONNX graphs in the tests, so each operator can be checked against ONNX Runtime.
-struct ModelBuilder {
-    var graph = Onnx_GraphProto()
-    var opset: Int64 = 13
+public struct ModelBuilder {
+    public var graph = Onnx_GraphProto()
+    public var opset: Int64 = 13
     private var counter = 0
 
-    init(opset: Int64 = 13) {
+    public init(opset: Int64 = 13) {
         self.opset = opset
         graph.name = "test"
     }
 
-    mutating func input(_ name: String, _ shape: [Int]) {
+    public mutating func input(_ name: String, _ shape: [Int]) {
         graph.input.append(valueInfo(name, shape))
     }
 
-    mutating func output(_ name: String) {
+    public mutating func output(_ name: String) {
         var info = Onnx_ValueInfoProto()
         info.name = name
         info.type.tensorType.elemType = 1
         graph.output.append(info)
     }
 
-    mutating func weight(_ name: String, _ shape: [Int], _ values: [Float]) {
+    public mutating func weight(_ name: String, _ shape: [Int], _ values: [Float]) {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = shape.map(Int64.init)
@@ -32,7 +32,7 @@ struct ModelBuilder {
         graph.initializer.append(t)
     }
 
-    mutating func intWeight(_ name: String, _ values: [Int]) {
+    public mutating func intWeight(_ name: String, _ values: [Int]) {
         var t = Onnx_TensorProto()
         t.name = name
         t.dims = [Int64(values.count)]
@@ -42,11 +42,11 @@ struct ModelBuilder {
     }
 
     /// A weight filled with deterministic pseudo-random values in [-1, 1).
-    mutating func randomWeight(_ name: String, _ shape: [Int], seed: UInt64) {
+    public mutating func randomWeight(_ name: String, _ shape: [Int], seed: UInt64) {
         weight(name, shape, Self.random(count: shape.reduce(1, *), seed: seed))
     }
 
-    mutating func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [Onnx_AttributeProto] = []) {
+    public mutating func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [Onnx_AttributeProto] = []) {
         var n = Onnx_NodeProto()
         n.opType = op
         n.name = "\(op)_\(counter)"
@@ -57,7 +57,7 @@ struct ModelBuilder {
         graph.node.append(n)
     }
 
-    func serialized() throws -> Data {
+    public func serialized() throws -> Data {
         var model = Onnx_ModelProto()
         model.irVersion = 8
         model.producerName = "fer-live tests"
@@ -68,9 +68,9 @@ struct ModelBuilder {
         return try model.serializedData()
     }
 
-    func write(to url: URL) throws { try serialized().write(to: url) }
+    public func write(to url: URL) throws { try serialized().write(to: url) }
 
-    static func ints(_ name: String, _ v: [Int]) -> Onnx_AttributeProto {
+    public static func ints(_ name: String, _ v: [Int]) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .ints
@@ -78,7 +78,7 @@ struct ModelBuilder {
         return a
     }
 
-    static func int(_ name: String, _ v: Int) -> Onnx_AttributeProto {
+    public static func int(_ name: String, _ v: Int) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .int
@@ -86,7 +86,7 @@ struct ModelBuilder {
         return a
     }
 
-    static func float(_ name: String, _ v: Float) -> Onnx_AttributeProto {
+    public static func float(_ name: String, _ v: Float) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .float
@@ -94,7 +94,7 @@ struct ModelBuilder {
         return a
     }
 
-    static func string(_ name: String, _ v: String) -> Onnx_AttributeProto {
+    public static func string(_ name: String, _ v: String) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
         a.type = .string
@@ -102,7 +102,7 @@ struct ModelBuilder {
         return a
     }
 
-    static func random(count: Int, seed: UInt64) -> [Float] {
+    public static func random(count: Int, seed: UInt64) -> [Float] {
         var state = seed &* 6364136223846793005 &+ 1442695040888963407
         return (0..<count).map { _ in
             state = state &* 6364136223846793005 &+ 1442695040888963407

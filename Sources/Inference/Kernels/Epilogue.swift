@@ -1,0 +1,53 @@
+import Foundation
+
+/// One output channel's bias and activation, applied to vectors as a kernel stores them.
+///
+/// ReLU, Clip and none are one clamp; (Leaky/P)ReLU add `slope * min(x, 0)`; sigmoid is an out-of-line call.
+struct Epilogue {
+    private let bias: Vector.V, lo: Vector.V, hi: Vector.V, slope: Vector.V
+    private let hasSlope: Bool, isSigmoid: Bool
+
+    init(activation: Activation, bias: Float, channel: Int) {
+        var lo = -Float.infinity, hi = Float.infinity
+        switch activation {
+        case .none, .sigmoid: break
+        case .relu, .leakyRelu, .prelu: lo = 0
+        case .clip(let l, let h): lo = l; hi = h
+        }
+        let slope = Vector.slope(activation, channel: channel)
+        self.bias = Vector.V(repeating: bias)
+        self.lo = Vector.V(repeating: lo)
+        self.hi = Vector.V(repeating: hi)
+        self.slope = Vector.V(repeating: slope)
+        hasSlope = slope != 0
+        isSigmoid = activation == .sigmoid
+    }
+
+    /// The epilogues of `count` channels.
+    static func channels(_ count: Int, bias: [Float], activation: Activation) -> [Epilogue] {
+        (0..<count).map { Epilogue(activation: activation, bias: bias[$0], channel: $0) }
+    }
+
+    @inline(__always)
+    func apply(_ v: Vector.V) -> Vector.V {
+        let x = v + bias
+        if isSigmoid { return Self.sigmoid(x) }
+        let clamped = Vector.vmin(Vector.vmax(x, lo), hi)
+        return hasSlope ? Vector.madd(clamped, slope, Vector.vmin(x, Vector.V(repeating: 0))) : clamped
+    }
+
+    @inline(__always)
+    func apply(_ v: Float) -> Float {
+        let x = v + bias[0]
+        if isSigmoid { return 1 / (1 + Foundation.exp(-x)) }
+        let clamped = min(max(x, lo[0]), hi[0])
+        return hasSlope ? clamped + slope[0] * min(x, 0) : clamped
+    }
+
+    @inline(never)
+    private static func sigmoid(_ x: Vector.V) -> Vector.V {
+        var y = x
+        for i in 0..<Vector.V.scalarCount { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
+        return y
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Imaging
+import TestSupport
+import XCTest
+
+/// `fer-live eval`: the report on a folder of labelled faces.
+final class EvalCommandTests: XCTestCase {
+    struct Eval: Decodable {
+        struct Report: Decodable {
+            let accuracy: Double
+            let n: Int
+            let labels: [String]
+            let confusion_matrix: [[Int]]
+        }
+        let images: Int
+        let no_face: Int
+        let unreadable: Int
+        let report: Report
+    }
+
+    func testSmallFolderWithAliasUnknownFolderAndStrayFiles() throws {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let photo = try ImageCodec.decode(fileAt: TestPaths.fixtures.appendingPathComponent("kit_with_rose.jpg").path, as: .gray8)
+        for folder in ["happiness", "sad", "contempt"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+            for i in 0..<3 {
+                let crop = try photo.faceCrop(box: Rect(x: Float(80 + 60 * i), y: 100, width: 100, height: 100),
+                                              outputWidth: 48, outputHeight: 48)
+                try JPEGEncoder.write(crop, to: dir.appendingPathComponent("\(folder)/\(i).jpg").path)
+            }
+        }
+        try Data("x".utf8).write(to: dir.appendingPathComponent("sad/readme.txt"))
+        try Data("not a jpeg".utf8).write(to: dir.appendingPathComponent("sad/broken.jpg"))
+
+        let text = try FerLiveBinary.run(["eval", dir.path])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stderr.contains("contempt: not one of the model's emotions"), text.stderr)
+        XCTAssertTrue(text.stderr.contains("1 files are not images"), text.stderr)
+        XCTAssertTrue(text.stderr.contains("skipped \(dir.path)/sad/broken.jpg"), text.stderr)
+        XCTAssertTrue(text.stdout.contains("precision    recall  f1-score   support"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("confusion matrix"), text.stdout)
+
+        let json = try FerLiveBinary.run(["eval", "--json", dir.path])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let eval = try JSONDecoder().decode(Eval.self, from: Data(json.stdout.utf8))
+        XCTAssertEqual(eval.images, 7)
+        XCTAssertEqual(eval.unreadable, 1)
+        XCTAssertEqual(eval.report.n, 6)
+        XCTAssertEqual(eval.report.confusion_matrix.joined().reduce(0, +), 6)
+        // Rows of happy (index 3) and sad (index 4) hold the three images each.
+        XCTAssertEqual(eval.report.confusion_matrix[3].reduce(0, +), 3)
+        XCTAssertEqual(eval.report.confusion_matrix[4].reduce(0, +), 3)
+
+        let missing = try FerLiveBinary.run(["eval", dir.appendingPathComponent("nope").path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("nope"), missing.stderr)
+    }
+
+    /// fer-live's accuracy on FER2013 PublicTest must be within half a point of ONNX Runtime's
+    /// with the same preprocessing (Models/tools/ort_eval.py).
+    func testAccuracyOnFER2013ValMatchesONNXRuntime() throws {
+        guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
+        let ours = try FerLiveBinary.run(["eval", "--json", val.path])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        let eval = try JSONDecoder().decode(Eval.self, from: Data(ours.stdout.utf8))
+        XCTAssertEqual(eval.images, 3589)
+        let models = TestPaths.models.appendingPathComponent("emotion")
+        let python = ONNXRuntimeReference.python
+        let reference = try Subprocess.run(python == "/usr/bin/env" ? "/usr/bin/env" : python,
+            (python == "/usr/bin/env" ? ["python3"] : []) + [
+                TestPaths.repository.appendingPathComponent("Models/tools/ort_eval.py").path,
+                models.appendingPathComponent("mini_xception.onnx").path,
+                models.appendingPathComponent("mini_xception.json").path, val.path, "--json"])
+        XCTAssertEqual(reference.status, 0, reference.stderr)
+        struct ORT: Decodable { let accuracy: Double }
+        let ort = try JSONDecoder().decode(ORT.self, from: Data(reference.stdout.utf8))
+        XCTAssertEqual(eval.report.accuracy, ort.accuracy, accuracy: 0.005)
+        XCTAssertGreaterThan(eval.report.accuracy, 0.63)
+    }
+
+    func testDetectModeAccountsForEveryImage() throws {
+        guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
+        let result = try FerLiveBinary.run(["eval", "--json", "--detect", "--limit", "60", val.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let eval = try JSONDecoder().decode(Eval.self, from: Data(result.stdout.utf8))
+        XCTAssertEqual(eval.images, 60)
+        XCTAssertEqual(eval.report.n + eval.no_face + eval.unreadable, 60)
+    }
+}
