@@ -47,7 +47,9 @@ test)
     install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     python_env
     # Release build: the conformance and accuracy tests run the real models on real data.
-    swift build -c release --build-tests
+    # (Building the named products, not --build-tests, skips swift-protobuf's C++ protoc.)
+    swift build -c release --product fer-livePackageTests
+    swift build -c release --product fer-live
     OPENBLAS_NUM_THREADS=1 swift test -c release --skip-build
     ;;
 *)

@@ -43,9 +43,9 @@ public final class InferenceSession: @unchecked Sendable {
         self.model = model
         let offsets = MemoryPlanner.assign(plan)
         let arenaSize = max(offsets.total, 1)
-        let base = UnsafeMutablePointer<Float>.allocate(capacity: arenaSize)
+        let base = alignedFloats(arenaSize)
         base.initialize(repeating: 0, count: arenaSize)
-        let scratchBuffer = UnsafeMutablePointer<Float>.allocate(capacity: max(plan.scratchSize, 1))
+        let scratchBuffer = alignedFloats(max(plan.scratchSize, 1))
         scratchBuffer.initialize(repeating: 0, count: max(plan.scratchSize, 1))
         arena = base
         scratch = scratchBuffer
@@ -61,8 +61,8 @@ public final class InferenceSession: @unchecked Sendable {
     }
 
     deinit {
-        arena.deallocate()
-        scratch.deallocate()
+        UnsafeMutableRawPointer(arena).deallocate()
+        UnsafeMutableRawPointer(scratch).deallocate()
     }
 
     /// Keeps OpenBLAS on one thread: parallelism comes from the pipeline, not from inside a product.

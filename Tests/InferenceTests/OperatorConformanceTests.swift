@@ -47,6 +47,18 @@ final class OperatorConformanceTests: XCTestCase {
             ([1, 3, 15, 15], [4, 3, 3, 3], [B.ints("strides", [2, 2]), B.string("auto_pad", "SAME_UPPER")]),
             ([1, 3, 15, 15], [4, 3, 3, 3], [B.ints("dilations", [3, 2]), B.ints("pads", [3, 2, 3, 2])]),
             ([1, 2, 10, 12], [4, 2, 3, 2], [B.string("auto_pad", "VALID"), B.ints("strides", [1, 2])]),
+            // Direct convolution: 24-, 8- and 1-column tiles, output channels not a multiple of 4, batch 2.
+            ([2, 3, 31, 41], [7, 3, 3, 3], [B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 1, 20, 35], [5, 1, 3, 3], []),
+            ([1, 8, 12, 30], [9, 8, 3, 3], [B.ints("pads", [0, 2, 1, 0])]),
+            ([2, 5, 7, 29], [1, 5, 1, 1], []),
+            ([1, 12, 9, 9], [6, 12, 1, 1], [B.ints("strides", [2, 2])]),
+            ([1, 4, 13, 11], [6, 2, 3, 3], [B.int("group", 2), B.ints("strides", [3, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            // Depthwise 3x3 through the row ring: widths below, at and past 16, one-sided padding, batch 2.
+            ([2, 3, 6, 5], [3, 1, 3, 3], [B.int("group", 3), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 4, 9, 16], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 4, 7, 37], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [0, 1, 1, 0])]),
+            ([1, 2, 8, 19], [2, 1, 3, 3], [B.int("group", 2)]),
         ]
         for (i, (x, w, attributes)) in cases.enumerated() {
             var b = ModelBuilder()
@@ -60,29 +72,33 @@ final class OperatorConformanceTests: XCTestCase {
     }
 
     func testConvFusedWithBatchNormAndActivations() throws {
-        for (i, activation) in ["Relu", "PRelu", "Clip", "LeakyRelu", "Sigmoid"].enumerated() {
-            var b = ModelBuilder()
-            b.input("x", [1, 4, 12, 12])
-            b.randomWeight("w", [6, 4, 3, 3], seed: 1)
-            for (j, name) in ["scale", "bias", "mean"].enumerated() { b.randomWeight(name, [6], seed: UInt64(10 + j)) }
-            b.weight("var", [6], (0..<6).map { 0.5 + Float($0) / 10 })
-            b.node("Conv", ["x", "w"], ["c"], [B.ints("pads", [1, 1, 1, 1])])
-            b.node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["n"], [B.float("epsilon", 1e-3)])
-            switch activation {
-            case "PRelu":
-                b.randomWeight("slope", [6, 1, 1], seed: 20)
-                b.node("PRelu", ["n", "slope"], ["y"])
-            case "Clip":
-                b.weight("lo", [], [0]); b.weight("hi", [], [0.5])
-                b.node("Clip", ["n", "lo", "hi"], ["y"])
-            case "LeakyRelu":
-                b.node("LeakyRelu", ["n"], ["y"], [B.float("alpha", 0.2)])
-            default:
-                b.node(activation, ["n"], ["y"])
+        // A direct convolution and a depthwise one.
+        let filters: [([Int], Int)] = [([6, 4, 3, 3], 1), ([4, 1, 3, 3], 4)]
+        for activation in ["Relu", "PRelu", "Clip", "LeakyRelu", "Sigmoid"] {
+            for (weightShape, group) in filters {
+                let m = weightShape[0]
+                var b = ModelBuilder()
+                b.input("x", [1, 4, 12, 21])
+                b.randomWeight("w", weightShape, seed: 1)
+                for (j, name) in ["scale", "bias", "mean"].enumerated() { b.randomWeight(name, [m], seed: UInt64(10 + j)) }
+                b.weight("var", [m], (0..<m).map { 0.5 + Float($0) / 10 })
+                b.node("Conv", ["x", "w"], ["c"], [B.ints("pads", [1, 1, 1, 1]), B.int("group", group)])
+                b.node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["n"], [B.float("epsilon", 1e-3)])
+                switch activation {
+                case "PRelu":
+                    b.randomWeight("slope", [m, 1, 1], seed: 20)
+                    b.node("PRelu", ["n", "slope"], ["y"])
+                case "Clip":
+                    b.weight("lo", [], [0]); b.weight("hi", [], [0.5])
+                    b.node("Clip", ["n", "lo", "hi"], ["y"])
+                case "LeakyRelu":
+                    b.node("LeakyRelu", ["n"], ["y"], [B.float("alpha", 0.2)])
+                default:
+                    b.node(activation, ["n"], ["y"])
+                }
+                b.output("y")
+                try assertMatchesORT(b, inputs: ["x": [1, 4, 12, 21]])
             }
-            b.output("y")
-            try assertMatchesORT(b, inputs: ["x": [1, 4, 12, 12]])
-            _ = i
         }
     }
 
@@ -92,15 +108,21 @@ final class OperatorConformanceTests: XCTestCase {
             ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.int("ceil_mode", 1)]),
             ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("pads", [0, 0, 1, 1])]),
             ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.string("auto_pad", "SAME_UPPER")]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1])]),
+            ("MaxPool", [B.ints("kernel_shape", [2, 3]), B.ints("strides", [3, 3]), B.ints("pads", [1, 2, 0, 1])]),
+            ("MaxPool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("dilations", [2, 2])]),
             ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
             ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]), B.int("count_include_pad", 1)]),
         ]
         for (op, attributes) in cases {
-            var b = ModelBuilder()
-            b.input("x", [1, 3, 13, 15])
-            b.node(op, ["x"], ["y"], attributes)
-            b.output("y")
-            try assertMatchesORT(b, inputs: ["x": [1, 3, 13, 15]])
+            for shape in [[1, 3, 13, 15], [2, 3, 20, 37]] {
+                var b = ModelBuilder()
+                b.input("x", shape)
+                b.node(op, ["x"], ["y"], attributes)
+                b.output("y")
+                try assertMatchesORT(b, inputs: ["x": shape])
+            }
         }
         var g = ModelBuilder()
         g.input("x", [2, 5, 7, 9])

@@ -13,6 +13,9 @@ final class ConvKernel: Kernel {
     /// One product per group.
     let products: [TileProduct]
     let layout: Layout
+    /// For short output rows: one run over all rows at the input's pitch into this buffer (the
+    /// columns between rows are computed and dropped), instead of many runs too short to vectorise.
+    let wide: OwnedBuffer?
 
     /// Where the kernel reads its input: in place, or phase planes in scratch.
     struct Layout {
@@ -70,6 +73,8 @@ final class ConvKernel: Kernel {
             }
         }
         let epilogues = Epilogue.channels(g.outChannels, bias: bias, activation: activation)
+        let short = layout.pitch != g.outWidth && g.outWidth < 24 && g.outHeight > 1
+        wide = short ? OwnedBuffer(zeros: mg * g.outHeight * layout.pitch) : nil
         products = weights.withUnsafeBufferPointer { w in
             (0..<geometry.group).map { grp in
                 TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
@@ -96,6 +101,14 @@ final class ConvKernel: Kernel {
                 if layout.pitch == ow {
                     // Output rows are as contiguous as the input rows they read: one run over the plane.
                     products[grp].run(src: src, n: n, out: out, outStride: n)
+                } else if let wide {
+                    let pitch = layout.pitch, plane = oh * pitch
+                    products[grp].run(src: src, n: (oh - 1) * pitch + ow, out: wide.pointer, outStride: plane)
+                    for m in 0..<mg {
+                        for oy in 0..<oh {
+                            (out + m * n + oy * ow).update(from: wide.pointer + m * plane + oy * pitch, count: ow)
+                        }
+                    }
                 } else {
                     for oy in 0..<oh {
                         products[grp].run(src: src + oy * layout.pitch, n: ow, out: out + oy * ow, outStride: n)

@@ -44,6 +44,13 @@ struct Epilogue {
         return hasSlope ? clamped + slope[0] * min(x, 0) : clamped
     }
 
+    /// Applies the epilogue to a run of values in place.
+    func apply(to x: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count { Vector.store(apply(Vector.load(x + i)), x + i); i += 8 }
+        while i < count { x[i] = apply(x[i]); i += 1 }
+    }
+
     @inline(never)
     private static func sigmoid(_ x: Vector.V) -> Vector.V {
         var y = x

@@ -6,6 +6,13 @@ protocol Kernel {
 /// Resolves a slot id to its place in the session's arena.
 typealias PointerResolver = (Int) -> UnsafeMutablePointer<Float>
 
+/// Cache-line aligned float storage. Vector loads from an arena that is only 16-byte aligned
+/// straddle cache lines half the time, which costs up to 1.5x on small models.
+func alignedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        .bindMemory(to: Float.self, capacity: count)
+}
+
 /// Float storage owned by a kernel (packed weights, biases, constant operands).
 final class OwnedBuffer {
     let pointer: UnsafeMutablePointer<Float>
@@ -13,7 +20,7 @@ final class OwnedBuffer {
 
     init(_ values: [Float]) {
         count = values.count
-        pointer = .allocate(capacity: max(count, 1))
+        pointer = alignedFloats(max(count, 1))
         values.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { pointer.initialize(from: base, count: count) }
         }
@@ -21,11 +28,11 @@ final class OwnedBuffer {
 
     init(zeros count: Int) {
         self.count = count
-        pointer = .allocate(capacity: max(count, 1))
+        pointer = alignedFloats(max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
-    deinit { pointer.deallocate() }
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 }
 
 /// An activation applied in place after a kernel's main computation.

@@ -7,6 +7,8 @@ final class PoolKernel: Kernel {
     let x: UnsafeMutablePointer<Float>
     let y: UnsafeMutablePointer<Float>
     let activation: Activation
+    /// Whether the window is 2x2, stride 2, without padding (YuNet's pooling).
+    private let isMax2x2: Bool
     /// For the separable max path: one padded row, -infinity outside `[padLeft, padLeft + width)`.
     private let row: OwnedBuffer?
 
@@ -17,7 +19,12 @@ final class PoolKernel: Kernel {
         self.x = x
         self.y = y
         self.activation = activation
-        if case .max = kind, g.dilationH == 1, g.dilationW == 1 {
+        var isMax = false
+        if case .max = kind { isMax = true }
+        isMax2x2 = isMax && g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2
+            && g.dilationH == 1 && g.dilationW == 1 && g.padTop == 0 && g.padLeft == 0
+            && g.outHeight * 2 <= g.height && g.outWidth * 2 <= g.width
+        if isMax, !isMax2x2, g.dilationH == 1, g.dilationW == 1 {
             // Room for the last output's full 16-float load at stride 2.
             let count = g.padLeft + g.width + g.padRight + 2 * Vector.V.scalarCount + g.kernelW
             let buffer = OwnedBuffer(zeros: count)
@@ -31,13 +38,36 @@ final class PoolKernel: Kernel {
     func run() {
         for p in 0..<g.batch * g.channels {
             let dst = y + p * g.outPlane
-            if let row {
+            if isMax2x2 {
+                max2x2(x + p * g.inPlane, dst)
+            } else if let row {
                 separableMax(x + p * g.inPlane, dst, row.pointer + g.padLeft)
             } else {
                 window(x + p * g.inPlane, dst)
             }
             if activation != .none {
                 Vector.biasActivate(dst, count: g.outPlane, bias: 0, activation: activation, slope: 0)
+            }
+        }
+    }
+
+    /// 2x2 stride-2 max pooling without padding, straight from the two input rows.
+    private func max2x2(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
+        let w = g.width, ow = g.outWidth
+        for oy in 0..<g.outHeight {
+            let r0 = src + 2 * oy * w, r1 = r0 + w
+            let out = dst + oy * ow
+            var ox = 0
+            while ox + 8 <= ow {
+                let a = UnsafeRawPointer(r0 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let b = UnsafeRawPointer(r1 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let m = a.replacing(with: b, where: a .< b)
+                Vector.store(Vector.vmax(m.evenHalf, m.oddHalf), out + ox)
+                ox += 8
+            }
+            while ox < ow {
+                out[ox] = max(max(r0[2 * ox], r0[2 * ox + 1]), max(r1[2 * ox], r1[2 * ox + 1]))
+                ox += 1
             }
         }
     }

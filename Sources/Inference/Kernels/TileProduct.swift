@@ -8,14 +8,20 @@
 struct TileProduct {
     /// Output channels per tile.
     static let block = 4
-    /// Columns per pass over the output-channel blocks: short enough that the input rows stay in L1.
-    static let chunk = 192
+    /// Floats of input (taps × columns) one pass over the output-channel blocks may touch, so that
+    /// after the first block the other blocks find those input rows in L1.
+    static let l1Floats = 3072
+    /// Columns per pass over the output-channel blocks: a multiple of 24, short enough for L1.
+    let chunk: Int
 
     let outputs: Int
     let taps: Int
     /// Weights as [ceil(outputs / 4)][taps][4], zero rows past `outputs`.
     private let packed: OwnedBuffer
     private let offsets: [Int]
+    /// When tap `t` starts at `t * uniformStride` (1x1 convolutions), the loop steps a pointer instead
+    /// of looking offsets up.
+    private let uniformStride: Int?
     private let epilogues: [Epilogue]
 
     /// `weights` is row-major [outputs][taps]; `offsets` has one entry per tap.
@@ -30,18 +36,22 @@ struct TileProduct {
         }
         self.outputs = outputs
         self.taps = taps
+        chunk = max(24, min(384, Self.l1Floats / max(taps, 1) / 24 * 24))
+        let step = taps > 1 ? offsets[1] - offsets[0] : 0
+        uniformStride = offsets.enumerated().allSatisfy({ $0.element == $0.offset * step }) ? step : nil
         self.offsets = offsets
         self.epilogues = epilogues
     }
 
-    /// Computes `n` columns: input row `t` at `src + offsets[t]`, output row `m` at `out + m * outStride`.
+    /// Computes `n` columns: input row `t` at `src + offsets[t]`, output row `m` at `out + m * outStride`
+    /// (which must not overlap the input).
     func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
         offsets.withUnsafeBufferPointer { off in
             epilogues.withUnsafeBufferPointer { ep in
                 let off = off.baseAddress!, ep = ep.baseAddress!
                 var j = 0
                                 while j + 24 <= n {
-                    let end = min(n - n % 24, j + Self.chunk)
+                    let end = min(n - n % 24, j + chunk)
                     for b in stride(from: 0, to: outputs, by: Self.block) {
                         var jj = j
                         while jj < end {
@@ -56,6 +66,14 @@ struct TileProduct {
                         tile8(src + j, off, b, out + b * outStride + j, outStride, ep + b)
                     }
                     j += 8
+                }
+                if j < n && n >= 8 {
+                    // The last columns as one eight-wide tile ending at `n`, recomputing a few.
+                    j = n - 8
+                    for b in stride(from: 0, to: outputs, by: Self.block) {
+                        tile8(src + j, off, b, out + b * outStride + j, outStride, ep + b)
+                    }
+                    j = n
                 }
                 while j < n {
                     for b in stride(from: 0, to: outputs, by: Self.block) {
@@ -74,9 +92,12 @@ struct TileProduct {
         var a0 = V(), a1 = V(), a2 = V(), b0 = V(), b1 = V(), b2 = V()
         var c0 = V(), c1 = V(), c2 = V(), d0 = V(), d1 = V(), d2 = V()
         var w = UnsafePointer(packed.pointer + b * taps)
+        let stride = uniformStride ?? 0
+        var p = src
         for t in 0..<taps {
-            let p = src + off[t]
+            if uniformStride == nil { p = src + off[t] }
             let x0 = Vector.load(p), x1 = Vector.load(p + 8), x2 = Vector.load(p + 16)
+            p += stride
             var s = V(repeating: w[0])
             a0 = Vector.madd(a0, x0, s); a1 = Vector.madd(a1, x1, s); a2 = Vector.madd(a2, x2, s)
             s = V(repeating: w[1])

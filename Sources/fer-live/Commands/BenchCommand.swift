@@ -1,6 +1,9 @@
 import ArgumentParser
+import Classification
+import Detection
 import FaceAnalysis
 import Foundation
+import Imaging
 import Inference
 
 /// `fer-live bench`: latency of the shipped models on one thread, as the README reports it.
@@ -35,9 +38,21 @@ struct BenchCommand: ParsableCommand {
         let gmacs_per_second: Double
     }
 
+    /// One timed stage of the whole per-frame path (detection with its pre- and post-processing, a face).
+    struct Stage: Encodable {
+        let stage: String
+        let input: String
+        let median_ms: Double
+        let p90_ms: Double
+    }
+
     struct Report: Encodable {
         let results: [Result]
+        let stages: [Stage]
     }
+
+    @Option(help: "Photo for the stage timings (default: the repository's two_people.jpg, else a synthetic frame).")
+    var photo: String?
 
     func run() throws {
         let locator = try ModelLocator(explicit: models)
@@ -62,17 +77,67 @@ struct BenchCommand: ParsableCommand {
             results.append(result)
             if profile && !json { printProfile(session, label: "\(result.model) \(result.input)") }
         }
+        let stages = try stageTimings(locator: locator, classifierURL: classifierURL)
         if json {
-            try JSONOutput.print(Report(results: results))
+            try JSONOutput.print(Report(results: results, stages: stages))
             return
         }
         print("model          input           runs  median ms  p90 ms   MMACs  GMAC/s")
         for r in results {
-            print(String(format: "%-14@ %-14@ %5d %10.3f %7.3f %7.1f %7.1f",
-                         r.model as NSString, r.input as NSString, r.runs, r.median_ms, r.p90_ms,
+            print(r.model.padded(14) + " " + r.input.padded(14)
+                + String(format: " %5d %10.3f %7.3f %7.1f %7.1f", r.runs, r.median_ms, r.p90_ms,
                          Double(r.macs) / 1e6, r.gmacs_per_second))
         }
+        print("\nstage                          input            median ms  p90 ms")
+        for st in stages {
+            print(st.stage.padded(30) + " " + st.input.padded(16) + String(format: " %9.3f %7.3f", st.median_ms, st.p90_ms))
+        }
         print("one thread (OpenBLAS single-threaded); compare with ONNX Runtime: Models/tools/ort_bench.py --fer-live \(CommandLine.arguments[0])")
+    }
+
+    /// How the per-frame cost grows with pixels (detector width) and with faces (crop + classify each).
+    private func stageTimings(locator: ModelLocator, classifierURL: URL) throws -> [Stage] {
+        let frame = try benchFrame(locator: locator)
+        let runs = max(runs / 4, 5)
+        var stages: [Stage] = []
+        let frameText = "\(frame.width)x\(frame.height)"
+        let jpeg = try JPEGEncoder.encode(frame, quality: 85)
+        var t = Stopwatch.measure(runs: runs, warmup: 3) { _ = try? ImageCodec.decode(data: jpeg, as: .rgb8) }
+        stages.append(Stage(stage: "decode JPEG q85 to RGB", input: frameText, median_ms: t.median, p90_ms: t.p90))
+        var faces: [DetectedFace] = []
+        for width in [160, 320, 640] {
+            var options = YuNetDetector.Options()
+            options.inputWidth = width
+            let detector = try YuNetDetector(modelURL: locator.detector, options: options)
+            let size = detector.inputSize(for: frame)
+            t = try Stopwatch.measure(runs: runs, warmup: 3) { faces = try detector.detect(in: frame) }
+            stages.append(Stage(stage: "detect (resize+net+decode+NMS)", input: "\(size.width)x\(size.height)",
+                                median_ms: t.median, p90_ms: t.p90))
+        }
+        let classifier = try EmotionClassifier(modelURL: classifierURL)
+        let face = faces.first ?? DetectedFace(box: Rect(x: Float(frame.width) / 3, y: Float(frame.height) / 4,
+                                                         width: Float(frame.width) / 4, height: Float(frame.height) / 3),
+                                               score: 1)
+        let size = "\(classifier.inputSize.width)x\(classifier.inputSize.height)"
+        t = try Stopwatch.measure(runs: runs * 4, warmup: 5) {
+            _ = try classifier.crop(frame, box: face.box, leftEye: face.landmarks?.leftEye, rightEye: face.landmarks?.rightEye)
+        }
+        stages.append(Stage(stage: "face crop (eyes levelled)", input: size, median_ms: t.median, p90_ms: t.p90))
+        let crop = try classifier.crop(frame, box: face.box)
+        t = try Stopwatch.measure(runs: runs * 4, warmup: 5) { _ = try classifier.classify(face: crop) }
+        stages.append(Stage(stage: "classify one face", input: size, median_ms: t.median, p90_ms: t.p90))
+        return stages
+    }
+
+    /// A 640x480 frame: the bench photo resized, or a synthetic gradient when none is available.
+    private func benchFrame(locator: ModelLocator) throws -> Image {
+        let fixture = locator.directory.deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/two_people.jpg").path
+        let path = photo ?? (FileManager.default.fileExists(atPath: fixture) ? fixture : nil)
+        if let path {
+            return try ImageCodec.decode(fileAt: path, as: .rgb8).resized(width: 640, height: 480)
+        }
+        let pixels = (0..<(640 * 480 * 3)).map { UInt8(truncatingIfNeeded: ($0 / 3 % 640) ^ ($0 / 1920)) }
+        return try Image(width: 640, height: 480, format: .rgb8, pixels: pixels)
     }
 
     private func name(_ url: URL) -> String { url.deletingPathExtension().lastPathComponent }
@@ -91,7 +156,13 @@ struct BenchCommand: ParsableCommand {
         var byOp: [String: (Double, Int)] = [:]
         for t in timings { byOp[t.op, default: (0, 0)].0 += t.milliseconds; byOp[t.op, default: (0, 0)].1 += t.macs }
         for (op, (ms, macs)) in byOp.sorted(by: { $0.value.0 > $1.value.0 }) {
-            print(String(format: "  %-18@ %8.3f ms %5.1f%%  %8.2f MMACs", op as NSString, ms, 100 * ms / total, Double(macs) / 1e6))
+            print("  " + op.padded(18) + String(format: " %8.3f ms %5.1f%%  %8.2f MMACs", ms, 100 * ms / total, Double(macs) / 1e6))
+        }
+        print("  slowest nodes:")
+        for t in timings.sorted(by: { $0.milliseconds > $1.milliseconds }).prefix(12) {
+            print("    " + t.node.padded(26) + t.op.padded(16)
+                + String(format: " %7.3f ms %7.2f MMACs %6.1f GMAC/s", t.milliseconds, Double(t.macs) / 1e6,
+                         t.milliseconds > 0 ? Double(t.macs) / (t.milliseconds * 1e6) : 0))
         }
         print("")
     }
@@ -107,5 +178,12 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension String {
+    /// The string left-aligned in a column of `width` characters.
+    func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""Train fer-live's emotion classifier on FER2013 on the CPU, within a wall-time budget.
+
+  python3 Models/training/train.py --budget-minutes 100 --out Models/training/runs/NAME
+
+The learning rate follows a one-cycle schedule (cosine warm-up, then cosine decay to ~0) driven by
+elapsed wall time: every step sets lr from progress = elapsed / budget, and training stops when the
+budget (counted from process start, so torch's import and data loading count) is used up. A run
+therefore ends on time however fast the machine is. `--epochs N` switches to a step-driven
+schedule of exactly N epochs (its duration then follows the machine's speed; with a fixed
+`--threads 2` it is also bit-reproducible, while `--threads auto` may change the reduction order).
+
+Model selection uses ../shared/data/fer2013/val (PublicTest) only: the best checkpoint by single-pass
+val accuracy is kept as OUT/best.pt. Per-epoch JSON lines go to OUT/log.jsonl, the run's settings
+and summary to OUT/run.json.
+"""
+
+import time
+
+PROCESS_START = time.time()  # before importing torch: its import time counts toward the budget
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import load_split  # noqa: E402
+from model import LABELS, FERResNet, count_macs, count_params  # noqa: E402
+
+PROBE_STEPS = 8  # --threads auto: steps timed per thread count at the start of every epoch
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+SHARED_FER = os.path.join(REPO, "..", "shared", "data", "fer2013")
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", required=True, help="run folder (created): best.pt, last.pt, log.jsonl, run.json")
+    p.add_argument("--train-dir", default=os.path.join(SHARED_FER, "train"))
+    p.add_argument("--val-dir", default=os.path.join(SHARED_FER, "val"))
+    p.add_argument("--cache-dir", default=os.path.join(HERE, ".cache"))
+    p.add_argument("--budget-minutes", type=float, default=100.0,
+                   help="wall time from process start to the end of training (default 100)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="step-driven schedule of exactly N epochs instead of the time budget")
+    # architecture
+    p.add_argument("--width", type=int, default=24)
+    p.add_argument("--blocks", default="1,1,1,1", help="basic blocks per stage (one number per stage)")
+    p.add_argument("--dropout", type=float, default=0.1)
+    # optimisation
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=0.1, help="peak learning rate")
+    p.add_argument("--warmup", type=float, default=0.15, help="fraction of the budget spent warming up")
+    p.add_argument("--start-div", type=float, default=25.0, help="initial lr = lr / start-div")
+    p.add_argument("--final-div", type=float, default=1e4, help="final lr = lr / final-div")
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--weight-decay", type=float, default=5e-4, help="on conv/linear weights, not BN or biases")
+    p.add_argument("--label-smoothing", type=float, default=0.1)
+    p.add_argument("--class-weight-power", type=float, default=0.0,
+                   help="loss weight of class c = (n_c / mean n)^-power; 0 = unweighted, 0.5 = mild rebalancing")
+    # augmentation
+    p.add_argument("--rotate", type=float, default=10.0, help="max rotation, degrees")
+    p.add_argument("--scale", type=float, default=0.1, help="scale in [1-s, 1+s]")
+    p.add_argument("--translate", type=float, default=0.1, help="max shift, fraction of the side")
+    p.add_argument("--erase-prob", type=float, default=0.5)
+    p.add_argument("--erase-area", default="0.02,0.25", help="random erasing area fraction range")
+    p.add_argument("--mix", choices=["none", "mixup", "cutmix"], default="none")
+    p.add_argument("--mix-prob", type=float, default=0.5, help="fraction of batches mixed when --mix is set")
+    p.add_argument("--mix-alpha", type=float, default=1.0)
+    # machinery
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", default="auto",
+                   help="torch threads, or 'auto': each epoch times a few steps on 1 and on 2 threads and keeps "
+                        "the faster (2 threads lose to 1 when another process holds a core)")
+    p.add_argument("--eval-batch", type=int, default=512)
+    p.add_argument("--subset", type=int, default=0, help="train on a random N images only (quick pipeline checks)")
+    return p.parse_args(argv)
+
+
+# ---------------------------------------------------------------- schedule
+
+def one_cycle_lr(progress, args):
+    """lr at progress in [0, 1]: cosine warm-up lr/start_div -> lr, then cosine decay -> lr/final_div."""
+    peak = args.lr
+    progress = min(max(progress, 0.0), 1.0)
+    if progress < args.warmup:
+        lo = peak / args.start_div
+        t = progress / args.warmup
+        return lo + (peak - lo) * (1 - math.cos(math.pi * t)) / 2
+    lo = peak / args.final_div
+    t = (progress - args.warmup) / max(1e-9, 1 - args.warmup)
+    return lo + (peak - lo) * (1 + math.cos(math.pi * t)) / 2
+
+
+# ---------------------------------------------------------------- augmentation (batched, on tensors)
+
+def augment(x, args, gen):
+    """x: normalised float [B,1,H,W]. Random flip + affine (one grid_sample) then random erasing."""
+    b, _, h, w = x.shape
+    u = torch.rand(b, 6, generator=gen)
+    angle = (u[:, 0] * 2 - 1) * math.radians(args.rotate)
+    scale = 1 + (u[:, 1] * 2 - 1) * args.scale
+    flip = torch.where(u[:, 2] < 0.5, -1.0, 1.0)
+    tx = (u[:, 3] * 2 - 1) * args.translate * 2  # affine_grid coordinates span [-1, 1]
+    ty = (u[:, 4] * 2 - 1) * args.translate * 2
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    # theta maps output to input coordinates: (1/s) R(angle) diag(flip, 1), plus the shift
+    theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1), torch.stack([sin * flip, cos, ty], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    x = F.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+
+    if args.erase_prob > 0:
+        lo, hi = (float(v) for v in args.erase_area.split(","))
+        r = torch.rand(b, 5, generator=gen)
+        area = (lo + (hi - lo) * r[:, 0]) * h * w
+        ratio = torch.exp(math.log(0.3) + (math.log(1 / 0.3) - math.log(0.3)) * r[:, 1])
+        eh = torch.sqrt(area * ratio).round().clamp(1, h)
+        ew = torch.sqrt(area / ratio).round().clamp(1, w)
+        y0 = (r[:, 2] * (h - eh + 1)).floor()
+        x0 = (r[:, 3] * (w - ew + 1)).floor()
+        rows = torch.arange(h).view(1, h)
+        cols = torch.arange(w).view(1, w)
+        in_rows = (rows >= y0[:, None]) & (rows < (y0 + eh)[:, None])
+        in_cols = (cols >= x0[:, None]) & (cols < (x0 + ew)[:, None])
+        mask = in_rows[:, :, None] & in_cols[:, None, :] & (r[:, 4] < args.erase_prob)[:, None, None]
+        x = x.masked_fill(mask[:, None], 0.0)  # 0 = the data mean after normalisation
+    return x
+
+
+def mix_batch(x, y, args, gen, rng):
+    """Mixup or CutMix of a batch with a shuffled copy: (x, y_a, y_b, lam)."""
+    lam = float(rng.beta(args.mix_alpha, args.mix_alpha))
+    perm = torch.randperm(x.shape[0], generator=gen)
+    if args.mix == "mixup":
+        return lam * x + (1 - lam) * x[perm], y, y[perm], lam
+    h, w = x.shape[2], x.shape[3]
+    ch, cw = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
+    cy, cx = int(torch.randint(0, h, (1,), generator=gen)), int(torch.randint(0, w, (1,), generator=gen))
+    y0, y1 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
+    x0, x1 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+    x = x.clone()
+    x[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
+    lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)
+    return x, y, y[perm], lam
+
+
+# ---------------------------------------------------------------- evaluation
+
+@torch.inference_mode()
+def evaluate(model, images, labels, mean, std, batch):
+    """Val loss (plain CE), accuracy, accuracy with flip averaging, per-class recall, macro-F1."""
+    model.eval()
+    n = images.shape[0]
+    loss_sum, pred, pred_flip = 0.0, [], []
+    for i in range(0, n, batch):
+        x = (images[i:i + batch].float().div_(255).sub_(mean).div_(std)).unsqueeze(1)
+        x = x.contiguous(memory_format=torch.channels_last)
+        y = labels[i:i + batch]
+        logits = model(x)
+        loss_sum += F.cross_entropy(logits, y, reduction="sum").item()
+        p = logits.softmax(1)
+        p_flip = model(x.flip(3).contiguous(memory_format=torch.channels_last)).softmax(1)
+        pred.append(p.argmax(1))
+        pred_flip.append((p + p_flip).argmax(1))
+    model.train()
+    pred, pred_flip = torch.cat(pred), torch.cat(pred_flip)
+    k = len(LABELS)
+    confusion = torch.bincount(labels * k + pred, minlength=k * k).view(k, k).double()
+    tp = confusion.diag()
+    recall = tp / confusion.sum(1).clamp(min=1)
+    precision = tp / confusion.sum(0).clamp(min=1)
+    f1 = 2 * precision * recall / (precision + recall).clamp(min=1e-12)
+    return {
+        "val_loss": loss_sum / n,
+        "val_acc": (pred == labels).double().mean().item(),
+        "val_acc_flip": (pred_flip == labels).double().mean().item(),
+        "val_macro_f1": f1.mean().item(),
+        "val_recall": {LABELS[c]: round(recall[c].item(), 4) for c in range(k)},
+    }
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    auto_threads = args.threads == "auto"
+    threads = 2 if auto_threads else int(args.threads)
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    torch.set_flush_denormal(True)  # denormals in late, tiny-lr steps slow the CPU down otherwise
+    torch.backends.mkldnn.enabled = True  # oneDNN convolutions (the default; stated on purpose)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    gen = torch.Generator().manual_seed(args.seed)
+    budget_s = args.budget_minutes * 60
+
+    t = time.time()
+    tr_x, tr_y, tr_load_s, tr_cached = load_split(args.train_dir, args.cache_dir)
+    va_x, va_y, va_load_s, va_cached = load_split(args.val_dir, args.cache_dir)
+    tr_x, tr_y = torch.from_numpy(tr_x), torch.from_numpy(tr_y)
+    va_x, va_y = torch.from_numpy(va_x), torch.from_numpy(va_y)
+    load_s = time.time() - t
+    if args.subset:
+        keep = torch.randperm(len(tr_y), generator=torch.Generator().manual_seed(args.seed))[:args.subset]
+        tr_x, tr_y = tr_x[keep], tr_y[keep]
+    mean = round(tr_x.double().div(255).mean().item(), 4)
+    std = round(tr_x.double().div(255).std().item(), 4)
+    counts = torch.bincount(tr_y, minlength=len(LABELS))
+    print(f"data: train {len(tr_y)} ({'cache' if tr_cached else 'decoded'} {tr_load_s:.1f}s), "
+          f"val {len(va_y)} ({'cache' if va_cached else 'decoded'} {va_load_s:.1f}s); "
+          f"mean {mean} std {std}; per class {dict(zip(LABELS, counts.tolist()))}", flush=True)
+
+    blocks = [int(v) for v in args.blocks.split(",")]
+    model = FERResNet(args.width, blocks, dropout=args.dropout)
+    macs, params = count_macs(model), count_params(model)
+    model = model.to(memory_format=torch.channels_last).train()
+    print(f"model: width {args.width} blocks {blocks}: {macs / 1e6:.2f} M MACs, {params / 1e6:.3f} M params",
+          flush=True)
+
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    opt = torch.optim.SGD([{"params": decay, "weight_decay": args.weight_decay},
+                           {"params": no_decay, "weight_decay": 0.0}],
+                          lr=one_cycle_lr(0, args), momentum=args.momentum, nesterov=True)
+    weight = None
+    if args.class_weight_power:
+        weight = (counts.double() / counts.double().mean()).pow(-args.class_weight_power)
+        weight = (weight * len(tr_y) / (weight * counts).sum()).float()  # average weight per sample = 1
+        print(f"class weights: {dict(zip(LABELS, [round(v, 3) for v in weight.tolist()]))}", flush=True)
+    criterion = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=args.label_smoothing)
+
+    run = {
+        "args": vars(args), "labels": LABELS, "mean": mean, "std": std, "input_size": [48, 48],
+        "model": model.config, "macs": macs, "params": params,
+        "train_n": len(tr_y), "val_n": len(va_y), "train_class_counts": counts.tolist(),
+        "load_s": round(load_s, 2), "train_cached": tr_cached, "val_cached": va_cached,
+        "torch": torch.__version__, "python": platform.python_version(), "threads": args.threads,
+        "cpu_count": os.cpu_count(),
+    }
+    run_path = os.path.join(args.out, "run.json")
+    with open(run_path, "w") as f:
+        json.dump(run, f, indent=2)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+
+    n = len(tr_y)
+    steps_per_epoch = n // args.batch_size
+    total_steps = args.epochs * steps_per_epoch if args.epochs else None
+    train_start = time.time()
+    deadline = PROCESS_START + budget_s
+    if not args.epochs and deadline - train_start < 30:
+        raise SystemExit(f"--budget-minutes {args.budget_minutes}: less than 30 s left after loading the data")
+    print(f"startup {train_start - PROCESS_START:.1f}s; schedule: "
+          + (f"{args.epochs} epochs x {steps_per_epoch} steps" if args.epochs
+             else f"time-driven, training until {deadline - PROCESS_START:.0f}s after start"), flush=True)
+
+    def progress(step):
+        if total_steps:
+            return step / total_steps
+        return (time.time() - train_start) / (deadline - train_start)
+
+    best = {"val_acc": -1.0}
+    step, epoch, done = 0, 0, False
+    while not done:
+        epoch += 1
+        epoch_start = time.time()
+        perm = torch.randperm(n, generator=gen)
+        loss_sum, correct, seen, lr = 0.0, 0, 0, 0.0
+        probe = {1: [], 2: []}  # step times (s) per thread count, first steps of the epoch
+        for i in range(steps_per_epoch):
+            step_start = time.perf_counter()
+            if auto_threads and i in (0, PROBE_STEPS):
+                torch.set_num_threads(1 if i == 0 else 2)
+            p = progress(step)
+            if p >= 1.0:
+                done = True
+                break
+            lr = one_cycle_lr(p, args)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            idx = perm[i * args.batch_size:(i + 1) * args.batch_size]
+            x = tr_x[idx].float().div_(255).sub_(mean).div_(std).unsqueeze(1)
+            y = tr_y[idx]
+            x = augment(x, args, gen)
+            mixed = args.mix != "none" and torch.rand(1, generator=gen).item() < args.mix_prob
+            if mixed:
+                x, y_a, y_b, lam = mix_batch(x, y, args, gen, rng)
+            x = x.contiguous(memory_format=torch.channels_last)
+            logits = model(x)
+            if mixed:
+                loss = lam * criterion(logits, y_a) + (1 - lam) * criterion(logits, y_b)
+                y = y_a if lam >= 0.5 else y_b
+            else:
+                loss = criterion(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            if auto_threads and i < 2 * PROBE_STEPS:
+                probe[1 if i < PROBE_STEPS else 2].append(time.perf_counter() - step_start)
+                if i == 2 * PROBE_STEPS - 1:
+                    # keep the faster; median of each window without its first 2 steps (pool wake-up)
+                    medians = {k: float(np.median(v[2:])) for k, v in probe.items()}
+                    torch.set_num_threads(min(medians, key=medians.get))
+            loss_sum += loss.item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            seen += len(y)
+            if total_steps and step >= total_steps:
+                done = True
+                break
+        train_s = time.time() - epoch_start
+        if seen == 0:
+            break
+        eval_start = time.time()
+        metrics = evaluate(model, va_x, va_y, mean, std, args.eval_batch)
+        eval_s = time.time() - eval_start
+        record = {
+            "epoch": epoch, "elapsed_s": round(time.time() - PROCESS_START, 1), "lr": round(lr, 6),
+            "train_loss": round(loss_sum / seen, 5), "train_acc": round(correct / seen, 5),
+            "val_loss": round(metrics["val_loss"], 5), "val_acc": round(metrics["val_acc"], 5),
+            "val_acc_flip": round(metrics["val_acc_flip"], 5), "val_macro_f1": round(metrics["val_macro_f1"], 5),
+            "val_recall": metrics["val_recall"], "images": seen, "partial": seen < steps_per_epoch * args.batch_size,
+            "train_s": round(train_s, 1), "eval_s": round(eval_s, 1), "img_per_s": round(seen / train_s, 1),
+            "progress": round(min(progress(step), 1.0), 4), "step": step, "threads": torch.get_num_threads(),
+            "probe_ms": {k: round(1000 * float(np.median(v[2:])), 1) for k, v in probe.items() if len(v) > 2},
+        }
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        improved = metrics["val_acc"] > best["val_acc"]
+        if improved:
+            best = {k: record[k] for k in ("epoch", "val_acc", "val_acc_flip", "val_macro_f1", "val_loss")}
+            torch.save({"state_dict": model.state_dict(), "config": model.config, "mean": mean, "std": std,
+                        "labels": LABELS, "input_size": [48, 48], "epoch": epoch, "metrics": record,
+                        "args": vars(args)}, os.path.join(args.out, "best.pt"))
+        print(f"epoch {epoch:3d} {'(partial) ' if record['partial'] else ''}t={record['elapsed_s']:7.1f}s "
+              f"lr={lr:.4f} train {record['train_loss']:.4f}/{record['train_acc']:.4f} "
+              f"val {record['val_loss']:.4f}/{record['val_acc']:.4f} flip {record['val_acc_flip']:.4f} "
+              f"F1 {record['val_macro_f1']:.4f} | {record['img_per_s']:.0f} img/s, train {train_s:.0f}s "
+              f"eval {eval_s:.1f}s, {record['threads']} thr{' *' if improved else ''}", flush=True)
+    log.close()
+    torch.save({"state_dict": model.state_dict(), "config": model.config, "mean": mean, "std": std,
+                "labels": LABELS, "input_size": [48, 48], "epoch": epoch, "args": vars(args)},
+               os.path.join(args.out, "last.pt"))
+    run["best"] = best
+    run["epochs"] = epoch
+    run["steps"] = step
+    run["total_s"] = round(time.time() - PROCESS_START, 1)
+    with open(run_path, "w") as f:
+        json.dump(run, f, indent=2)
+    print(f"done in {run['total_s']:.0f}s: best val {best.get('val_acc')} (flip {best.get('val_acc_flip')}) "
+          f"at epoch {best.get('epoch')}; checkpoint {os.path.join(args.out, 'best.pt')}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
