@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time ONNX Runtime (one thread) on the shipped models; optionally compare with fer-live.
 
-Usage: ort_bench.py [--models DIR] [--runs N] [--fer-live PATH] [--json]
+Usage: ort_bench.py [--models DIR] [--runs N] [--fer-live PATH [--rounds 5]] [--json]
 
 Cases: mini_xception 1x1x64x64 (inputs uniform in [-1, 1], 200 runs by default) and yunet_s
 at 1x3x256x320 and 1x3x480x640 (inputs uniform in [0, 255], 100 runs by default); inputs are
@@ -11,7 +11,9 @@ CPU with one intra-op and one inter-op thread, sequential execution, default opt
 
 With --fer-live PATH it also runs `PATH bench --json` (env OPENBLAS_NUM_THREADS=1), which
 must print {"results": [{"model", "input", "median_ms", "p90_ms"}, ...]}, and prints a
-side-by-side table with the ratio fer-live / ORT of the medians.
+side-by-side table with the ratio fer-live / ORT. The two engines alternate in --rounds rounds
+(the host's speed drifts by up to 3x over minutes); the ratio is the median of the per-round
+ratios, each side's time the median of its round medians.
 """
 import argparse
 import json
@@ -67,7 +69,7 @@ def bench_ort(models_dir, runs_override):
     return results
 
 
-def run_fer_live(path):
+def run_fer_live(path, runs=None):
     """Return fer-live's results list, or raise SystemExit with a one-line reason."""
     if not os.path.exists(path):
         raise SystemExit(f"ort_bench: --fer-live {path}: no such file (build fer-live first, "
@@ -76,7 +78,8 @@ def run_fer_live(path):
         raise SystemExit(f"ort_bench: --fer-live {path}: not executable")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     try:
-        proc = subprocess.run([path, "bench", "--json"], env=env, capture_output=True, text=True, timeout=600)
+        extra = ["--runs", str(runs)] if runs else []
+        proc = subprocess.run([path, "bench", "--json"] + extra, env=env, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         raise SystemExit(f"ort_bench: {path} bench --json: no answer within 600 s")
     if proc.returncode != 0:
@@ -102,7 +105,39 @@ def print_ort(results):
         print(f"{r['model']:<14} {r['input']:<12} {r['runs']:>5} {r['median_ms']:>10.3f} {r['p90_ms']:>10.3f}")
 
 
-def print_side_by_side(ort_results, fl_results):
+def interleaved(args):
+    """Alternate ORT and fer-live in rounds, so a change in the host's speed (it swings up to 3x
+    here) hits both sides alike; report per side the median of the round medians, and the median of
+    the per-round ratios."""
+    rounds_ort, rounds_fl = [], []
+    per_round = max(20, (args.runs or 200) // args.rounds)
+    for r in range(args.rounds):
+        rounds_ort.append(bench_ort(args.models, per_round))
+        rounds_fl.append(run_fer_live(args.fer_live, per_round))
+        print(f"round {r + 1}/{args.rounds}: " + ", ".join(
+            f"{o['model']} {o['input']} {f['median_ms'] / o['median_ms']:.2f}x"
+            for o in rounds_ort[-1] for f in rounds_fl[-1]
+            if (f["model"], f["input"]) == (o["model"], o["input"])), file=sys.stderr, flush=True)
+
+    def combine(rounds):
+        out = []
+        for i, first in enumerate(rounds[0]):
+            out.append(dict(first, runs=sum(r[i].get("runs", per_round) for r in rounds),
+                            median_ms=float(np.median([r[i]["median_ms"] for r in rounds])),
+                            p90_ms=float(np.median([r[i]["p90_ms"] for r in rounds]))))
+        return out
+
+    ratios = {}
+    for o_round, f_round in zip(rounds_ort, rounds_fl):
+        fl = {(f["model"], f["input"]): f for f in f_round}
+        for o in o_round:
+            f = fl.get((o["model"], o["input"]))
+            if f:
+                ratios.setdefault((o["model"], o["input"]), []).append(f["median_ms"] / o["median_ms"])
+    return combine(rounds_ort), combine(rounds_fl), ratios
+
+
+def print_side_by_side(ort_results, fl_results, ratios=None):
     fl = {(r["model"], r["input"]): r for r in fl_results}
     keys = [(r["model"], r["input"]) for r in ort_results]
     keys += [k for k in fl if k not in keys]
@@ -114,7 +149,10 @@ def print_side_by_side(ort_results, fl_results):
         o, f = ortd.get(k), fl.get(k)
         om = o["median_ms"] if o else None
         fm = f["median_ms"] if f else None
-        ratio = f"{fm / om:.2f}" if om and fm is not None else "-"
+        if ratios and k in ratios:
+            ratio = f"{float(np.median(ratios[k])):.2f}"
+        else:
+            ratio = f"{fm / om:.2f}" if om and fm is not None else "-"
         print(f"{k[0]:<14} {k[1]:<12} {fmt(om):>11} {fmt(fm):>16} {ratio:>7}"
               f" {fmt(o['p90_ms'] if o else None):>9} {fmt(f['p90_ms'] if f else None):>13}")
 
@@ -124,19 +162,27 @@ def main(argv):
     ap.add_argument("--models", default=os.path.dirname(HERE), help="the Models/ folder (default: beside tools/)")
     ap.add_argument("--runs", type=int, default=0, help="timed runs per case (default 200 classifier, 100 detector)")
     ap.add_argument("--fer-live", metavar="PATH", help="fer-live binary to compare against")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="with --fer-live: alternate the two engines this many times (default 5); "
+                         "the ratio is the median of the per-round ratios")
     ap.add_argument("--json", action="store_true", help="print {\"ort\": [...], \"fer_live\": [...]} only")
     args = ap.parse_args(argv)
     if args.fer_live and not os.path.exists(args.fer_live):
         run_fer_live(args.fer_live)  # fail before spending time on ORT
 
-    ort_results = bench_ort(args.models, args.runs)
-    fl_results = run_fer_live(args.fer_live) if args.fer_live else None
+    ratios = None
+    if args.fer_live:
+        ort_results, fl_results, ratios = interleaved(args)
+    else:
+        ort_results, fl_results = bench_ort(args.models, args.runs), None
     if args.json:
-        print(json.dumps({"ort": ort_results, "fer_live": fl_results}))
+        print(json.dumps({"ort": ort_results, "fer_live": fl_results,
+                          "ratios": {f"{m} {i}": float(np.median(v)) for (m, i), v in (ratios or {}).items()}}))
         return 0
     print_ort(ort_results)
     if fl_results is not None:
-        print_side_by_side(ort_results, fl_results)
+        print_side_by_side(ort_results, fl_results, ratios)
+        print("(medians of the rounds; ratio = median of the per-round fer-live/ORT ratios)")
     return 0
 
 

@@ -1,15 +1,9 @@
-/// An 8-bit RGB colour for drawing an emotion's box and label.
-public struct EmotionColor: Sendable, Hashable, Codable {
-    public var r: UInt8
-    public var g: UInt8
-    public var b: UInt8
+import Imaging
 
-    public init(r: UInt8, g: UInt8, b: UInt8) {
-        self.r = r
-        self.g = g
-        self.b = b
-    }
+/// The colour an emotion's box and label are drawn in (an 8-bit RGB colour).
+public typealias EmotionColor = RGB
 
+extension EmotionColor {
     /// Colours for labels that are not FER2013 classes, chosen by a stable hash of the label.
     public static let fallbackPalette: [EmotionColor] = [
         EmotionColor(r: 0, g: 200, b: 200),   // cyan

@@ -20,8 +20,7 @@ public final class Annotator {
         let thickness = max(2, Int((2 * scale).rounded()))
         let fontSize = max(12, Int((14 * scale).rounded()))
         for (index, face) in faces.enumerated() {
-            let c = EmotionColor.forLabel(face.emotion.label)
-            let color = RGB(r: c.r, g: c.g, b: c.b)
+            let color = EmotionColor.forLabel(face.emotion.label)
             canvas.drawRectangle(face.detection.box, color: color, thickness: thickness)
             guard let text else { continue }
             let percent = Int((face.emotion.confidence * 100).rounded())
