@@ -12,6 +12,7 @@ final class BinaryKernel: Kernel {
     let inner: Int, aStep: Int, bStep: Int
     let activation: Activation
     let constants: [OwnedBuffer]
+    let counter: MultiIndex
 
     init(op: Op, a: UnsafeMutablePointer<Float>, aShape: [Int], b: UnsafeMutablePointer<Float>, bShape: [Int],
          y: UnsafeMutablePointer<Float>, outShape: [Int], activation: Activation, constants: [OwnedBuffer]) {
@@ -49,11 +50,12 @@ final class BinaryKernel: Kernel {
             inner = 1; aStep = 0; bStep = 0
             outer = dims; aStrides = sa; bStrides = sb
         }
+        counter = MultiIndex(rank: outer.count)
     }
 
     func run() {
         let total = outer.reduce(1, *)
-        var index = [Int](repeating: 0, count: outer.count)
+        let index = counter.reset()
         var ao = 0, bo = 0
         var out = y
         for _ in 0..<total {

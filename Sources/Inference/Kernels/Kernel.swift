@@ -56,3 +56,24 @@ enum Activation: Equatable {
         }
     }
 }
+
+/// A multi-dimensional counter owned by a kernel that walks a tensor element by element, so a
+/// run allocates nothing.
+final class MultiIndex {
+    let pointer: UnsafeMutablePointer<Int>
+    let rank: Int
+
+    init(rank: Int) {
+        self.rank = rank
+        pointer = .allocate(capacity: max(rank, 1))
+        pointer.initialize(repeating: 0, count: max(rank, 1))
+    }
+
+    /// All zeros, ready for a new walk.
+    func reset() -> UnsafeMutablePointer<Int> {
+        pointer.update(repeating: 0, count: rank)
+        return pointer
+    }
+
+    deinit { pointer.deallocate() }
+}

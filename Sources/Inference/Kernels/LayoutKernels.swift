@@ -6,6 +6,7 @@ final class TransposeKernel: Kernel {
     let srcStrides: [Int]
     /// When the permutation is a batch of 2-D transposes: (batch, rows, cols) of the input.
     let matrix: (batch: Int, rows: Int, cols: Int)?
+    let counter: MultiIndex
 
     init(x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, inShape: [Int], perm: [Int]) {
         self.x = x
@@ -21,6 +22,7 @@ final class TransposeKernel: Kernel {
         } else {
             matrix = nil
         }
+        counter = MultiIndex(rank: perm.count)
     }
 
     func run() {
@@ -43,7 +45,7 @@ final class TransposeKernel: Kernel {
             return
         }
         let total = outShape.reduce(1, *)
-        var index = [Int](repeating: 0, count: outShape.count)
+        let index = counter.reset()
         var offset = 0
         for i in 0..<total {
             y[i] = x[offset]
@@ -92,6 +94,7 @@ final class ConcatKernel: Kernel {
 final class SliceKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let outShape: [Int], starts: [Int], steps: [Int], inStrides: [Int]
+    let counter: MultiIndex
 
     init(x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, inShape: [Int], starts: [Int],
          steps: [Int], outShape: [Int]) {
@@ -101,12 +104,13 @@ final class SliceKernel: Kernel {
         self.starts = starts
         self.steps = steps
         inStrides = Shapes.strides(inShape)
+        counter = MultiIndex(rank: outShape.count)
     }
 
     func run() {
         let total = outShape.reduce(1, *)
         if total == 0 { return }
-        var index = [Int](repeating: 0, count: outShape.count)
+        let index = counter.reset()
         for i in 0..<total {
             var offset = 0
             for d in 0..<outShape.count { offset += (starts[d] + index[d] * steps[d]) * inStrides[d] }
