@@ -78,7 +78,7 @@ def run_fer_live(path, runs=None):
         raise SystemExit(f"ort_bench: --fer-live {path}: not executable")
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     try:
-        extra = ["--runs", str(runs)] if runs else []
+        extra = ["--runs", str(runs), "--models-only"] if runs else []
         proc = subprocess.run([path, "bench", "--json"] + extra, env=env, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         raise SystemExit(f"ort_bench: {path} bench --json: no answer within 600 s")

@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also print the time of every operator of each model.")
     var profile = false
 
+    @Flag(help: "Time only the models, not the per-frame stages (for quick interleaved comparisons).")
+    var modelsOnly = false
+
     /// One timed case.
     struct Result: Encodable {
         let model: String
@@ -77,7 +80,7 @@ struct BenchCommand: ParsableCommand {
             results.append(result)
             if profile && !json { printProfile(session, label: "\(result.model) \(result.input)") }
         }
-        let stages = try stageTimings(locator: locator, classifierURL: classifierURL)
+        let stages = modelsOnly ? [] : try stageTimings(locator: locator, classifierURL: classifierURL)
         if json {
             try JSONOutput.print(Report(results: results, stages: stages))
             return
@@ -88,7 +91,7 @@ struct BenchCommand: ParsableCommand {
                 + String(format: " %5d %10.3f %7.3f %7.1f %7.1f", r.runs, r.median_ms, r.p90_ms,
                          Double(r.macs) / 1e6, r.gmacs_per_second))
         }
-        print("\nstage                          input            median ms  p90 ms")
+        if !stages.isEmpty { print("\nstage                          input            median ms  p90 ms") }
         for st in stages {
             print(st.stage.padded(30) + " " + st.input.padded(16) + String(format: " %9.3f %7.3f", st.median_ms, st.p90_ms))
         }
