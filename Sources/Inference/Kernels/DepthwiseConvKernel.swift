@@ -83,6 +83,8 @@ final class DepthwiseConvKernel: Kernel {
             let dst = out + oy * ow
             var ox = 0
             while ox < ow {
+                // The last window ends at the row's end, recomputing a few outputs rather than a scalar tail.
+                if ox + 8 > ow && ow >= 8 { ox = ow - 8 }
                 let a = r0 + ox, b = r1 + ox, c = r2 + ox
                 // One partial sum per input row: three short chains instead of one of nine.
                 var p = Vector.load(a) * w0, q = Vector.load(b) * w3, r = Vector.load(c) * w6

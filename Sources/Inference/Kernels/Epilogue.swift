@@ -6,6 +6,8 @@ import Foundation
 struct Epilogue {
     private let bias: Vector.V, lo: Vector.V, hi: Vector.V, slope: Vector.V
     private let hasSlope: Bool, isSigmoid: Bool
+    /// No bias and no activation: applying it changes nothing.
+    let isIdentity: Bool
 
     init(activation: Activation, bias: Float, channel: Int) {
         var lo = -Float.infinity, hi = Float.infinity
@@ -21,6 +23,7 @@ struct Epilogue {
         self.slope = Vector.V(repeating: slope)
         hasSlope = slope != 0
         isSigmoid = activation == .sigmoid
+        isIdentity = bias == 0 && activation == .none
     }
 
     /// The epilogues of `count` channels.
@@ -46,6 +49,7 @@ struct Epilogue {
 
     /// Applies the epilogue to a run of values in place.
     func apply(to x: UnsafeMutablePointer<Float>, count: Int) {
+        if isIdentity { return }
         var i = 0
         while i + 8 <= count { Vector.store(apply(Vector.load(x + i)), x + i); i += 8 }
         while i < count { x[i] = apply(x[i]); i += 1 }
