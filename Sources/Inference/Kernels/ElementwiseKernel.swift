@@ -75,8 +75,7 @@ final class BinaryKernel: Kernel {
             }
         }
         if activation != .none {
-            Vector.biasActivate(y, count: total * inner, bias: 0, activation: activation,
-                                slope: Vector.slope(activation, channel: 0))
+            Epilogue(activation: activation, bias: 0, channel: 0).apply(to: y, count: total * inner)
         }
     }
 
@@ -146,8 +145,7 @@ final class UnaryKernel: Kernel {
         case .activation(let activation):
             let runs = count / channelSize
             for r in 0..<runs {
-                Vector.biasActivate(y + r * channelSize, count: channelSize, bias: 0, activation: activation,
-                                    slope: Vector.slope(activation, channel: r % channels))
+                Epilogue(activation: activation, bias: 0, channel: r % channels).apply(to: y + r * channelSize, count: channelSize)
             }
         case .tanh:
             for i in 0..<count { y[i] = Foundation.tanh(y[i]) }
@@ -183,8 +181,7 @@ final class ChannelAffineKernel: Kernel {
                 let dst = y + (b * channels + c) * plane
                 let s = scale[c]
                 for i in 0..<plane { dst[i] = src[i] * s }
-                Vector.biasActivate(dst, count: plane, bias: shift[c], activation: activation,
-                                    slope: Vector.slope(activation, channel: c))
+                Epilogue(activation: activation, bias: shift[c], channel: c).apply(to: dst, count: plane)
             }
         }
     }

@@ -91,8 +91,7 @@ final class GemmKernel: Kernel {
                         for c in 0..<n { let v = out[r * n + c]; if v < 0 { out[r * n + c] = v * slopes[c] } }
                     }
                 } else {
-                    Vector.biasActivate(out, count: m * n, bias: 0, activation: activation,
-                                        slope: Vector.slope(activation, channel: 0))
+                    Epilogue(activation: activation, bias: 0, channel: 0).apply(to: out, count: m * n)
                 }
             }
         }

@@ -46,7 +46,7 @@ final class PoolKernel: Kernel {
                 window(x + p * g.inPlane, dst)
             }
             if activation != .none {
-                Vector.biasActivate(dst, count: g.outPlane, bias: 0, activation: activation, slope: 0)
+                Epilogue(activation: activation, bias: 0, channel: 0).apply(to: dst, count: g.outPlane)
             }
         }
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Vectorised loops over contiguous float runs, shared by the kernels.
 enum Vector {
     typealias V = SIMD8<Float>
@@ -21,46 +19,6 @@ enum Vector {
     /// Lane-wise minimum.
     @inline(__always)
     static func vmin(_ a: V, _ b: V) -> V { a.replacing(with: b, where: b .< a) }
-
-    /// `x[i] = act(x[i] + bias)` over `count` values sharing one bias and one PReLU slope.
-    static func biasActivate(
-        _ x: UnsafeMutablePointer<Float>, count: Int, bias: Float, activation: Activation, slope: Float
-    ) {
-        var i = 0
-        let vb = V(repeating: bias)
-        switch activation {
-        case .none:
-            if bias == 0 { return }
-            while i + 8 <= count { store(load(x + i) + vb, x + i); i += 8 }
-            while i < count { x[i] += bias; i += 1 }
-        case .relu:
-            let zero = V(repeating: 0)
-            while i + 8 <= count { store(vmax(load(x + i) + vb, zero), x + i); i += 8 }
-            while i < count { x[i] = max(x[i] + bias, 0); i += 1 }
-        case .clip(let lo, let hi):
-            let vlo = V(repeating: lo), vhi = V(repeating: hi)
-            while i + 8 <= count { store(vmin(vmax(load(x + i) + vb, vlo), vhi), x + i); i += 8 }
-            while i < count { x[i] = min(max(x[i] + bias, lo), hi); i += 1 }
-        case .leakyRelu:
-            preluRun(x, count: count, bias: bias, slope: slope)
-        case .prelu:
-            preluRun(x, count: count, bias: bias, slope: slope)
-        case .sigmoid:
-            while i < count { x[i] = 1 / (1 + Foundation.exp(-(x[i] + bias))); i += 1 }
-        }
-    }
-
-    @inline(__always)
-    private static func preluRun(_ x: UnsafeMutablePointer<Float>, count: Int, bias: Float, slope: Float) {
-        var i = 0
-        let vb = V(repeating: bias), vs = V(repeating: slope), zero = V(repeating: 0)
-        while i + 8 <= count {
-            let v = load(x + i) + vb
-            store(vmax(v, zero) + vs * vmin(v, zero), x + i)
-            i += 8
-        }
-        while i < count { let v = x[i] + bias; x[i] = v > 0 ? v : v * slope; i += 1 }
-    }
 
     /// The slope an activation uses for channel `c` (0 when it has none).
     @inline(__always)
