@@ -66,9 +66,7 @@ final class EvalCommandTests: XCTestCase {
         let eval = try JSONDecoder().decode(Eval.self, from: Data(ours.stdout.utf8))
         XCTAssertEqual(eval.images, 3589)
         let models = TestPaths.models.appendingPathComponent("emotion")
-        let python = ONNXRuntimeReference.python
-        let reference = try Subprocess.run(python == "/usr/bin/env" ? "/usr/bin/env" : python,
-            (python == "/usr/bin/env" ? ["python3"] : []) + [
+        let reference = try ONNXRuntimeReference.runPython([
                 TestPaths.repository.appendingPathComponent("Models/tools/ort_eval.py").path,
                 models.appendingPathComponent("mini_xception.onnx").path,
                 models.appendingPathComponent("mini_xception.json").path, val.path, "--json"])

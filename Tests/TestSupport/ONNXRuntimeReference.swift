@@ -20,6 +20,12 @@ public enum ONNXRuntimeReference {
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/env"
     }
 
+    /// Runs a Python script (and its arguments) with the project's Python.
+    public static func runPython(_ arguments: [String]) throws -> Subprocess.Result {
+        let venv = python != "/usr/bin/env"
+        return try Subprocess.run(python, (venv ? [] : ["python3"]) + arguments)
+    }
+
     /// Runs `model` on `inputs` and returns every output by name.
     public static func run(model: URL, inputs: [String: Tensor]) throws -> [String: Tensor] {
         let dir = try TestPaths.temporaryDirectory()
@@ -32,8 +38,7 @@ public enum ONNXRuntimeReference {
         }
         let outDir = dir.appendingPathComponent("out")
         arguments += ["--out", outDir.path]
-        let result = try Subprocess.run(python == "/usr/bin/env" ? "/usr/bin/env" : python,
-                                        (python == "/usr/bin/env" ? ["python3"] : []) + arguments)
+        let result = try runPython(arguments)
         guard result.status == 0 else {
             throw ReferenceError("ONNX Runtime reference failed (is onnxruntime installed? run the README's test command): \(result.stderr)")
         }

@@ -164,14 +164,14 @@ struct GraphPlanner {
     }
 
     func clipBounds(_ node: Node) -> (Float, Float)? {
-        var lo = node.float("min", default: -Float.greatestFiniteMagnitude)
-        var hi = node.float("max", default: Float.greatestFiniteMagnitude)
-        for (i, assign) in [(1, { (v: Float) in lo = v }), (2, { (v: Float) in hi = v })] {
-            if let name = node.input(i) {
-                guard case .constant(let t)? = values[name], t.count == 1 else { return nil }
-                assign(t.floats[0])
-            }
+        // Before opset 11 the bounds are attributes; since then optional scalar inputs 1 and 2.
+        func bound(_ input: Int, attribute: String, default value: Float) -> Float? {
+            guard let name = node.input(input) else { return node.float(attribute, default: value) }
+            guard case .constant(let t)? = values[name], t.count == 1 else { return nil }
+            return t.floats[0]
         }
+        guard let lo = bound(1, attribute: "min", default: -Float.greatestFiniteMagnitude),
+              let hi = bound(2, attribute: "max", default: Float.greatestFiniteMagnitude) else { return nil }
         return (lo, hi)
     }
 

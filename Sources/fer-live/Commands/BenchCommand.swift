@@ -145,11 +145,10 @@ struct BenchCommand: ParsableCommand {
 
     private func name(_ url: URL) -> String { url.deletingPathExtension().lastPathComponent }
 
+    /// The shape the classifier runs at: one face of the size and channels its manifest gives.
     private func classifierShape(_ url: URL) throws -> [Int] {
-        let model = try ONNXModel(contentsOf: url.path)
-        let dims = model.inputs[0].dims
-        // Symbolic batch → 1; other symbolic dims are not expected for a classifier.
-        return dims.enumerated().map { $0.element ?? ($0.offset == 0 ? 1 : 64) }
+        let input = try ClassifierManifest.load(forModelAt: url.path).input
+        return [1, input.channels, input.height, input.width]
     }
 
     private func printProfile(_ session: InferenceSession, label: String) {
