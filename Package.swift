@@ -37,6 +37,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -55,7 +56,10 @@ let package = Package(
         .systemLibrary(
             name: "CSDL2TTF", pkgConfig: "SDL2_ttf",
             providers: [.apt(["libsdl2-ttf-dev", "fonts-dejavu-core"])]),
-        .target(name: "CShims", cSettings: cpuCSettings),
+        .systemLibrary(
+            name: "CV4L2", pkgConfig: "libv4l2",
+            providers: [.apt(["libv4l-dev"])]),
+        .target(name: "CShims", dependencies: ["CV4L2"], cSettings: cpuCSettings),
 
         // MARK: - Inference: ONNX models on the CPU
         // onnx.pb.swift is generated from onnx.proto (onnx 1.23.2) with protoc 3.21 and
@@ -75,6 +79,12 @@ let package = Package(
             dependencies: ["CTurboJPEG", "CPNG", "CSDL2", "CSDL2TTF"],
             swiftSettings: cpuSwiftSettings),
 
+        // MARK: - Capture: cameras (V4L2), video files and pipes, image folders
+        .target(
+            name: "Capture",
+            dependencies: ["CV4L2", "CShims", "Imaging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: cpuSwiftSettings),
+
         // MARK: - Recognition stages
         .target(
             name: "Detection",
@@ -90,11 +100,33 @@ let package = Package(
             swiftSettings: cpuSwiftSettings),
         .target(name: "Evaluation", dependencies: ["Classification"]),
 
+        // MARK: - Tracking: faces followed from frame to frame
+        .target(
+            name: "Tracking",
+            dependencies: ["Imaging", "Detection"],
+            swiftSettings: cpuSwiftSettings),
+
+        // MARK: - Pipeline: decode → detect/track → classify → smooth → sinks
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Capture", "Imaging", "Detection", "Tracking", "Classification", "FaceAnalysis",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: cpuSwiftSettings),
+
+        // MARK: - Display: the SDL2 overlay window
+        .target(
+            name: "Display",
+            dependencies: ["CSDL2", "CSDL2TTF", "Imaging"],
+            swiftSettings: cpuSwiftSettings),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
-                "FaceAnalysis", "Evaluation", "Inference",
+                "FaceAnalysis", "Evaluation", "Inference", "Capture", "Tracking", "Pipeline", "Display",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSwiftSettings),
@@ -109,6 +141,10 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: ["Inference", "Imaging", "Detection", "Classification", "FaceAnalysis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "CV4L2", "CShims", "Imaging", "TestSupport"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Imaging", "TestSupport"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
