@@ -143,7 +143,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "CV4L2", "CShims", "Imaging", "TestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Imaging", "TestSupport"]),
+        .testTarget(name: "PipelineTests",
+                    dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

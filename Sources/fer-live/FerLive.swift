@@ -1,11 +1,13 @@
 import ArgumentParser
 
-/// The `fer-live` command: faces and their emotions, from photos, folders and (later) live cameras.
+/// The `fer-live` command: faces and their emotions, live from cameras and video, or from photos.
 @main
 struct FerLive: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fer-live",
         abstract: "Find faces and tell the emotion each shows.",
         version: "0.1.0",
-        subcommands: [ImageCommand.self, EvalCommand.self, ModelCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, DevicesCommand.self, ImageCommand.self, EvalCommand.self, ModelCommand.self,
+                      BenchCommand.self],
+        defaultSubcommand: RunCommand.self)
 }

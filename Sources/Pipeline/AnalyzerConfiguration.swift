@@ -1,0 +1,38 @@
+/// How often the expensive stages run, and how results are smoothed.
+public struct AnalyzerConfiguration: Sendable {
+    /// Run the detector on every Nth frame; the visual tracker follows faces in between (1 = every frame).
+    public var detectEvery: Int = 5
+    /// Width the frame is scaled to for the detector (aspect kept; smaller frames are used as they are).
+    public var detectionWidth: Int = 320
+    /// Faces whose shorter side is below this many frame pixels are ignored.
+    public var minimumFaceSize: Float = 8
+    /// Seconds of stream time between two classifications of one track (0: every frame).
+    public var classifyInterval: Double = 0.1
+    /// Most classifications per frame (tracks waiting longest go first; 0: no limit).
+    public var classificationsPerFrame: Int = 2
+    /// Time constant, in seconds, of the per-track exponential average of the probabilities.
+    public var smoothingTime: Double = 0.5
+    /// Minimum seconds between two `emotion` events of one track (a label change inside the window is
+    /// reported when the window ends, if it still holds).
+    public var emotionEventInterval: Double = 1.0
+    /// Level the eyes of face crops when the detector gives landmarks.
+    public var levelEyes = true
+
+    public init() {}
+
+    /// Checks the values; the message names the option.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws {
+            if !ok { throw PipelineError.invalidConfiguration(message) }
+        }
+        try check(detectEvery >= 1 && detectEvery <= 1000, "detect-every must be in 1...1000, got \(detectEvery)")
+        try check(detectionWidth >= 32 && detectionWidth <= 4096,
+                  "detector-width must be in 32...4096, got \(detectionWidth)")
+        try check(classifyInterval >= 0 && classifyInterval.isFinite,
+                  "classify-interval must be ≥ 0 seconds, got \(classifyInterval)")
+        try check(classificationsPerFrame >= 0, "classifications per frame must be ≥ 0")
+        try check(smoothingTime >= 0 && smoothingTime.isFinite, "smoothing must be ≥ 0 seconds, got \(smoothingTime)")
+        try check(emotionEventInterval >= 0 && emotionEventInterval.isFinite,
+                  "emotion event interval must be ≥ 0 seconds, got \(emotionEventInterval)")
+    }
+}

@@ -1,0 +1,82 @@
+import Classification
+import Detection
+import Imaging
+import Tracking
+
+/// What the analysis stage found in one frame: the tracked faces with their smoothed emotions, and what changed.
+public struct FrameAnalysis: Sendable {
+    /// The source's frame number.
+    public var sequence: Int
+    /// Stream time of the frame, in seconds.
+    public var time: Double
+    /// Whether the detector ran on this frame (otherwise the tracker alone placed the boxes).
+    public var detected: Bool
+    /// Every confirmed track visible in this frame.
+    public var faces: [FaceState]
+    /// Tracks confirmed in this frame.
+    public var started: [FaceState]
+    /// Tracks that ended in this frame, with their summaries.
+    public var ended: [TrackSummary]
+    /// Smoothed label changes to report (already rate-limited).
+    public var emotionChanges: [EmotionChange]
+    /// Milliseconds spent in each step of the analysis.
+    public var timings: StageTimings
+}
+
+/// One tracked face in one frame.
+public struct FaceState: Sendable {
+    /// The track's stable ID.
+    public var id: Int
+    /// The face box in frame pixels.
+    public var box: Rect
+    /// Landmarks in frame pixels, when the detector gives them.
+    public var landmarks: FaceLandmarks?
+    /// Smoothed emotion, once the track has been classified at least once.
+    public var emotion: SmoothedEmotion?
+    /// The classifier's raw output if the face was classified in this frame.
+    public var prediction: EmotionPrediction?
+    /// Seconds since the track started.
+    public var age: Double
+}
+
+/// A track's smoothed emotion: the label after hysteresis and the averaged probabilities.
+public struct SmoothedEmotion: Sendable, Equatable {
+    public var label: String
+    public var confidence: Float
+    public var labels: [String]
+    public var probabilities: [Float]
+}
+
+/// A change of a track's smoothed label, for the `emotion` event.
+public struct EmotionChange: Sendable {
+    public var track: Int
+    public var previous: String?
+    public var emotion: SmoothedEmotion
+}
+
+/// Everything known about a track when it ends, for the `track_end` event.
+public struct TrackSummary: Sendable {
+    public var track: Int
+    public var firstSeen: Double
+    public var lastSeen: Double
+    /// Why the track ended ("lost", "left the frame", "end of stream").
+    public var reason: String
+    /// Fraction of the classified time spent under each smoothed label (sums to 1 when anything was classified).
+    public var emotionShare: [String: Double]
+    /// Mean confidence of the smoothed label over the track's classified time.
+    public var meanConfidence: Double?
+    /// The label with the largest share.
+    public var dominantEmotion: String?
+    /// Seconds the track was followed.
+    public var dwell: Double { max(0, lastSeen - firstSeen) }
+}
+
+/// Milliseconds per analysis step for one frame.
+public struct StageTimings: Sendable {
+    public var decode: Double = 0
+    public var detect: Double = 0
+    public var track: Double = 0
+    public var classify: Double = 0
+    public var classified: Int = 0
+    public init() {}
+}

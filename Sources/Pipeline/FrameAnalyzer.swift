@@ -1,0 +1,148 @@
+import Classification
+import Detection
+import Dispatch
+import Imaging
+import Tracking
+
+/// The analysis stage: detect every Nth frame, track in between, classify tracks on a schedule, smooth per track.
+///
+/// Not thread-safe: one per stream, called from the analysis queue only. All scheduling uses the frames'
+/// stream time, so a file gives the same result whether it is analysed in real time or faster.
+public final class FrameAnalyzer {
+    public let configuration: AnalyzerConfiguration
+    public let detector: FaceDetector
+    public let classifier: EmotionClassifier
+    private let tracker: FaceTracker
+    private var frameIndex = 0
+    private var emotions: [Int: TrackEmotion] = [:]
+
+    /// Per-track emotion state: the smoother and the event rate limiter.
+    private struct TrackEmotion {
+        var smoother: EmotionSmoother
+        var lastClassified: Double = -.infinity
+        var reportedLabel: String?
+        var lastReport: Double = -.infinity
+    }
+
+    public init(detector: FaceDetector, classifier: EmotionClassifier, tracker: FaceTracker,
+                configuration: AnalyzerConfiguration) throws {
+        try configuration.validate()
+        self.detector = detector
+        self.classifier = classifier
+        self.tracker = tracker
+        self.configuration = configuration
+    }
+
+    /// Analyses one decoded frame taken at stream time `time`.
+    public func analyze(_ frame: YUVImage, sequence: Int, time: Double) throws -> FrameAnalysis {
+        var timings = StageTimings()
+        let detectNow = frameIndex % configuration.detectEvery == 0
+        frameIndex += 1
+
+        let trackingResult: TrackingResult
+        if detectNow {
+            var t0 = ticks()
+            let detections = try detect(frame)
+            timings.detect = milliseconds(since: t0)
+            t0 = ticks()
+            trackingResult = tracker.update(frame: frame.luma, time: time, detections: detections)
+            timings.track = milliseconds(since: t0)
+        } else {
+            let t0 = ticks()
+            trackingResult = tracker.track(frame: frame.luma, time: time)
+            timings.track = milliseconds(since: t0)
+        }
+
+        let t0 = ticks()
+        var predictions: [Int: EmotionPrediction] = [:]
+        var rgbFrame: Image?
+        for face in scheduleClassification(trackingResult.faces, time: time) {
+            let source: Image
+            if classifier.cropFormat == .gray8 {
+                source = frame.luma
+            } else {
+                if rgbFrame == nil { rgbFrame = frame.rgb() }
+                source = rgbFrame!
+            }
+            let eyes = configuration.levelEyes ? face.landmarks : nil
+            let crop = try classifier.crop(source, box: face.box, leftEye: eyes?.leftEye, rightEye: eyes?.rightEye)
+            predictions[face.id] = try classifier.classify(face: crop)
+        }
+        timings.classify = milliseconds(since: t0)
+        timings.classified = predictions.count
+
+        var changes: [EmotionChange] = []
+        var faces: [FaceState] = []
+        for face in trackingResult.faces {
+            var state = emotions[face.id] ?? TrackEmotion(smoother: EmotionSmoother(
+                timeConstant: max(configuration.smoothingTime, 1e-6)))
+            if let prediction = predictions[face.id] {
+                _ = state.smoother.update(prediction, at: time)
+                state.lastClassified = time
+            }
+            let smoothed = state.smoother.probabilities.isEmpty ? nil : smoothedEmotion(state.smoother)
+            if let smoothed, smoothed.label != state.reportedLabel,
+               time - state.lastReport >= configuration.emotionEventInterval {
+                changes.append(EmotionChange(track: face.id, previous: state.reportedLabel, emotion: smoothed))
+                state.reportedLabel = smoothed.label
+                state.lastReport = time
+            }
+            emotions[face.id] = state
+            faces.append(FaceState(id: face.id, box: face.box, landmarks: face.landmarks, emotion: smoothed,
+                                   prediction: predictions[face.id], age: time - face.firstSeen))
+        }
+        let startedIDs = Set(trackingResult.started.map(\.id))
+        let ended = trackingResult.ended.map { summarize($0) }
+        return FrameAnalysis(sequence: sequence, time: time, detected: detectNow, faces: faces,
+                             started: faces.filter { startedIDs.contains($0.id) }, ended: ended,
+                             emotionChanges: changes, timings: timings)
+    }
+
+    /// Ends every open track (end of stream or shutdown) and returns their summaries.
+    public func finish(time: Double) -> [TrackSummary] {
+        tracker.finish(time: time).map { summarize($0) }
+    }
+
+    /// Detections in frame pixels, from the frame scaled to the detection width.
+    private func detect(_ frame: YUVImage) throws -> [DetectedFace] {
+        let width = min(configuration.detectionWidth, frame.width)
+        let height = max(1, Int((Double(frame.height) * Double(width) / Double(frame.width)).rounded()))
+        let input = frame.rgb(width: width, height: height)
+        let sx = Float(frame.width) / Float(width), sy = Float(frame.height) / Float(height)
+        return try detector.detect(in: input).compactMap { face in
+            var scaled = face
+            scaled.box = face.box.scaled(x: sx, y: sy)
+            scaled.landmarks = face.landmarks?.mapped { Point(x: $0.x * sx, y: $0.y * sy) }
+            return min(scaled.box.width, scaled.box.height) >= configuration.minimumFaceSize ? scaled : nil
+        }
+    }
+
+    /// The tracks to classify now: never-classified first, then those waiting longest, within the budget.
+    private func scheduleClassification(_ faces: [TrackedFace], time: Double) -> [TrackedFace] {
+        let due = faces.filter { face in
+            let last = emotions[face.id]?.lastClassified ?? -.infinity
+            return time - last >= configuration.classifyInterval || configuration.classifyInterval == 0
+        }.sorted { (emotions[$0.id]?.lastClassified ?? -.infinity) < (emotions[$1.id]?.lastClassified ?? -.infinity) }
+        let budget = configuration.classificationsPerFrame
+        return budget > 0 ? Array(due.prefix(budget)) : due
+    }
+
+    private func smoothedEmotion(_ smoother: EmotionSmoother) -> SmoothedEmotion {
+        SmoothedEmotion(label: smoother.label, confidence: smoother.confidence, labels: classifier.labels,
+                        probabilities: smoother.probabilities)
+    }
+
+    private func summarize(_ ended: EndedTrack) -> TrackSummary {
+        let state = emotions.removeValue(forKey: ended.id)
+        let summary = state.flatMap { $0.smoother.probabilities.isEmpty ? nil : $0.smoother.summary(until: ended.lastSeen) }
+        return TrackSummary(track: ended.id, firstSeen: ended.firstSeen, lastSeen: ended.lastSeen,
+                            reason: ended.reason.description, emotionShare: summary?.shares ?? [:],
+                            meanConfidence: summary.map { Double($0.meanConfidence) },
+                            dominantEmotion: summary?.dominantLabel)
+    }
+}
+
+@inline(__always) func ticks() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+@inline(__always) func milliseconds(since start: UInt64) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e6
+}

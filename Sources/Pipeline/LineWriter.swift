@@ -1,0 +1,91 @@
+import Foundation
+import Glibc
+
+/// Appends text lines to a file or to stdout, buffered, thread-safe; `reopen()` supports log rotation.
+public final class LineWriter: @unchecked Sendable {
+    /// Where the lines go: a file path, or stdout for "-".
+    public let path: String
+    private let lock = NSLock()
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private let flushThreshold = 64 * 1024
+
+    /// Opens (creating, appending) `path`, or stdout when `path` is "-".
+    public init(path: String) throws {
+        self.path = path
+        fd = try LineWriter.open(path)
+        buffer.reserveCapacity(flushThreshold)
+    }
+
+    private static func open(_ path: String) throws -> Int32 {
+        if path == "-" { return STDOUT_FILENO }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PipelineError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        return fd
+    }
+
+    /// Queues one line (a newline is added).
+    public func write(line: String) {
+        lock.withLock {
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(0x0A)
+            if buffer.count >= flushThreshold { flushLocked() }
+        }
+    }
+
+    /// Writes out everything queued.
+    public func flush() { lock.withLock { flushLocked() } }
+
+    /// Closes and reopens the file (after logrotate moved it); stdout is left alone.
+    public func reopen() throws {
+        try lock.withLock {
+            flushLocked()
+            guard path != "-" else { return }
+            let newFD = try LineWriter.open(path)
+            close(fd)
+            fd = newFD
+        }
+    }
+
+    private func flushLocked() {
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    // The disk is full or the reader went away: report once per flush, drop this batch.
+                    FileHandle.standardError.write(Data("fer-live: \(path == "-" ? "stdout" : path): write failed: \(String(cString: strerror(errno)))\n".utf8))
+                    return
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit {
+        flushLocked()
+        if path != "-" { close(fd) }
+    }
+}
+
+/// The JSON Lines event log (`--events FILE`, or stdout).
+public final class EventLog: EventSink, @unchecked Sendable {
+    private let writer: LineWriter
+    private let encoder: EventEncoder
+
+    public init(writer: LineWriter, sourceName: String) {
+        self.writer = writer
+        self.encoder = EventEncoder(sourceName: sourceName)
+    }
+
+    public func handle(_ event: PipelineEvent) {
+        writer.write(line: encoder.encode(event))
+    }
+
+    public func flush() { writer.flush() }
+
+    /// Reopens the file (SIGHUP after log rotation).
+    public func reopen() throws { try writer.reopen() }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Capture
+import FaceAnalysis
+import Foundation
+import Logging
+import Pipeline
+import Tracking
+
+/// `fer-live [SOURCE]`: the live pipeline on a camera, a video file, a pipe or a folder of images.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Follow the faces of a camera or video and tell each one's emotion, live.",
+        discussion: """
+            SOURCE is a V4L2 camera (/dev/video0, /dev/v4l/by-id/...), a Y4M file or '-' for Y4M/MJPEG on stdin, \
+            an MJPEG stream (concatenated JPEGs), a folder of images or a quoted glob ('shots/*.jpg'). \
+            Without SOURCE: /dev/video0 if it exists, else the bundled demo clip.
+            Shows an overlay window when a display is available; otherwise (or with --headless) writes JSON Lines \
+            events to stdout or --events FILE.
+            """)
+
+    @Argument(help: "Camera, file, '-', folder or glob (default: /dev/video0, else the demo clip).")
+    var source: String?
+
+    @OptionGroup(title: "Camera") var camera: CameraOptions
+    @OptionGroup(title: "Files") var files: FileOptions
+    @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+    @OptionGroup(title: "Models") var recognition: RecognitionOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+
+    func run() throws {
+        let logger = LogSetup.makeLogger(level: output.logLevel)
+        let resolved = try SourceResolver.resolve(source, logger: logger)
+        let frameSource: FrameSource
+        do {
+            frameSource = try resolved.open(camera: camera, files: files, logger: logger)
+        } catch {
+            Diagnostics.error("\(error)")
+            throw ExitCode(1)
+        }
+
+        let locator = try recognition.locator()
+        let classifier = try recognition.makeClassifier(locator)
+        var configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
+        configuration.detectionWidth = recognition.detectorWidth
+        let analyzer = try FrameAnalyzer(
+            detector: try recognition.makeDetector(locator), classifier: classifier,
+            tracker: try FaceTracker(), configuration: configuration)
+
+        // The window, unless headless or no display (said once, then headless).
+        var window: LiveWindow?
+        if !output.headless {
+            do {
+                window = try LiveWindow(title: "fer-live — \(frameSource.name)", fullscreen: output.fullscreen,
+                                        bars: output.bars, blur: output.blur)
+            } catch {
+                logger.notice("no overlay window: \(error); continuing headless")
+            }
+        }
+
+        var eventSinks: [EventSink] = []
+        let eventsPath = output.events ?? (window == nil ? "-" : nil)
+        if let eventsPath {
+            eventSinks.append(EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name))
+        }
+        let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
+        var options = LivePipeline.Options()
+        options.statsInterval = output.statsInterval
+        options.maxFrames = files.maxFrames
+        options.duration = files.duration
+        if files.realtime { options.dropWhenBehind = true }
+        let pipeline = LivePipeline(
+            source: frameSource, analyzer: analyzer, eventSinks: eventSinks,
+            frameSinks: window.map { [$0.sink] } ?? [], perFrame: perFrame, logger: logger, options: options)
+
+        let signals = SignalHandlers(logger: logger) { pipeline.stop() }
+        defer { signals.cancel() }
+
+        let totals: StatisticsSnapshot
+        if let window {
+            // SDL lives on the main thread; the pipeline runs beside it.
+            let box = LockedResult()
+            let worker = Thread {
+                box.set(pipeline.run())
+                window.sink.finish()
+            }
+            worker.name = "fer-live.pipeline"
+            worker.start()
+            window.runLoop { pipeline.stop() }
+            totals = box.wait()
+        } else {
+            totals = pipeline.run()
+        }
+        logger.info("done", metadata: [
+            "frames.analyzed": "\(totals.framesAnalyzed)", "frames.dropped": "\(totals.framesDropped)",
+            "frames.skipped": "\(totals.framesSkipped)", "latency.p99_ms": "\(round1(totals.latencyP99))",
+            "cpu.percent": "\(round1(totals.cpuPercent))",
+        ])
+    }
+}
+
+/// The result of the pipeline thread, handed to the main thread.
+private final class LockedResult: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var value: StatisticsSnapshot?
+    func set(_ v: StatisticsSnapshot) { value = v; semaphore.signal() }
+    func wait() -> StatisticsSnapshot { semaphore.wait(); return value! }
+}
+
+private func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }

@@ -1,0 +1,79 @@
+import Classification
+import Display
+import Foundation
+import Imaging
+import Pipeline
+
+/// The overlay window on the main thread, fed with the newest analysed frame by the pipeline.
+final class LiveWindow {
+    /// The pipeline's end of the hand-over: keeps only the newest frame.
+    let sink = LatestFrameSink()
+    private let window: OverlayWindow
+    private let title: String
+
+    init(title: String, fullscreen: Bool, bars: Bool, blur: Bool) throws {
+        self.title = title
+        window = try OverlayWindow(title: title, width: 640, height: 480, fullscreen: fullscreen, showBars: bars,
+                                   blurFaces: blur)
+    }
+
+    /// Shows frames as they come and handles keys until the pipeline finishes; `onQuit` runs on q/Esc/close.
+    func runLoop(onQuit: () -> Void) {
+        var quitting = false
+        while true {
+            let (result, finished) = sink.wait(timeout: 0.02)
+            if let result { window.show(overlay(result)) }
+            for command in window.pollEvents() where command == .quit && !quitting {
+                quitting = true
+                onQuit()
+            }
+            if finished { break }
+        }
+        window.close()
+    }
+
+    private func overlay(_ result: FrameResult) -> OverlayFrame {
+        let faces = result.analysis.faces.map { face -> OverlayFace in
+            let label = face.emotion?.label ?? "…"
+            let color = Emotion(parsing: label)?.color ?? RGB(r: 200, g: 200, b: 200)
+            let probabilities = face.emotion.map { e in zip(e.labels, e.probabilities).map { ($0, $1) } } ?? []
+            return OverlayFace(id: face.id, box: face.box, label: label, confidence: face.emotion?.confidence ?? 0,
+                               color: color, probabilities: probabilities)
+        }
+        let hud = HUDStats(fps: result.fps, latencyMilliseconds: result.latency * 1000, faces: faces.count,
+                           drops: result.dropped, status: title)
+        return OverlayFrame(image: result.frame, faces: faces, hud: hud)
+    }
+}
+
+/// A one-slot mailbox from the analysis queue to the main thread: a newer frame replaces an unshown one.
+final class LatestFrameSink: FrameSink, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var latest: FrameResult?
+    private var finished = false
+
+    func handle(_ result: FrameResult) {
+        condition.withLock {
+            latest = result
+            condition.signal()
+        }
+    }
+
+    /// No more frames will come.
+    func finish() {
+        condition.withLock {
+            finished = true
+            condition.signal()
+        }
+    }
+
+    /// The newest unshown frame (waiting up to `timeout` seconds), and whether the pipeline has finished.
+    func wait(timeout: Double) -> (FrameResult?, Bool) {
+        condition.withLock {
+            if latest == nil && !finished { _ = condition.wait(until: Date(timeIntervalSinceNow: timeout)) }
+            let result = latest
+            latest = nil
+            return (result, finished && result == nil)
+        }
+    }
+}

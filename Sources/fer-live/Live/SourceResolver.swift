@@ -1,0 +1,53 @@
+import Capture
+import FaceAnalysis
+import Foundation
+import Logging
+
+/// Decides what kind of source a SOURCE argument names, and opens it.
+enum SourceResolver {
+    /// A SOURCE argument, classified.
+    enum Resolved {
+        case camera(String)
+        case file(String)
+        /// The bundled demo clip, played in real time in a loop.
+        case demo(String)
+    }
+
+    /// The camera used when no SOURCE is given.
+    static let defaultCamera = "/dev/video0"
+    /// The demo clip, relative to the models folder.
+    static let demoClip = "demo/pedestrians.mjpeg"
+
+    static func resolve(_ argument: String?, logger: Logger, models: String? = nil) throws -> Resolved {
+        if let argument {
+            return argument.hasPrefix("/dev/") ? .camera(argument) : .file(argument)
+        }
+        if FileManager.default.fileExists(atPath: defaultCamera) { return .camera(defaultCamera) }
+        let clip = try ModelLocator(explicit: models).directory.appendingPathComponent(demoClip).path
+        logger.notice("no camera at \(defaultCamera): playing the bundled demo clip (give a SOURCE to choose)",
+                      metadata: ["source.path": "\(clip)"])
+        return .demo(clip)
+    }
+}
+
+extension SourceResolver.Resolved {
+    /// Opens the source with the command's options.
+    func open(camera: CameraOptions, files: FileOptions, logger: Logger) throws -> FrameSource {
+        switch self {
+        case .camera(let path):
+            let request = try CaptureRequest(size: camera.size, fps: camera.fps, format: camera.format)
+            return try CameraSource(path: path, request: request, logger: logger, waitForDevice: camera.waitForCamera)
+        case .file(let path):
+            return try Self.openFile(path, fps: camera.fps, realtime: files.realtime, loop: files.loop)
+        case .demo(let path):
+            return try Self.openFile(path, fps: camera.fps, realtime: true, loop: true)
+        }
+    }
+
+    private static func openFile(_ path: String, fps: Double?, realtime: Bool, loop: Bool) throws -> FrameSource {
+        let open = { try FileSourceOpener.open(path, frameRate: fps) }
+        var source: FrameSource = loop ? try LoopingSource(open: open) : try open()
+        if realtime { source = PacedSource(source) }
+        return source
+    }
+}
