@@ -84,6 +84,8 @@ let package = Package(
             name: "Capture",
             dependencies: ["CV4L2", "CShims", "Imaging", .product(name: "Logging", package: "swift-log")],
             swiftSettings: cpuSwiftSettings),
+        // An in-process V4L2 device emulator behind the capture seam, for tests and end-to-end runs.
+        .target(name: "V4L2Emulation", dependencies: ["Capture", "CV4L2", "CShims", "Imaging"]),
 
         // MARK: - Recognition stages
         .target(
@@ -141,7 +143,12 @@ let package = Package(
             name: "ConformanceTests",
             dependencies: ["Inference", "Imaging", "Detection", "Classification", "FaceAnalysis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Imaging", "TestSupport"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "CV4L2", "CShims", "Imaging", "TestSupport"]),
+        .testTarget(
+            name: "CaptureTests",
+            dependencies: [
+                "Capture", "V4L2Emulation", "CV4L2", "CShims", "Imaging", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
         .testTarget(name: "PipelineTests",
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
