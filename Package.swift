@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "CV4L2", "CShims", "Imaging", "TestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Capture", "Imaging", "TestSupport"]),
-        .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "TestSupport"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
