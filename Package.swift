@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
         .testTarget(name: "PipelineTests",
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "TestSupport"]),
+        .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
