@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 
 /// Turns pipeline events into the JSON Lines schema documented in the README.

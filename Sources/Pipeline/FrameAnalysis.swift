@@ -21,6 +21,19 @@ public struct FrameAnalysis: Sendable {
     public var emotionChanges: [EmotionChange]
     /// Milliseconds spent in each step of the analysis.
     public var timings: StageTimings
+
+
+    public init(sequence: Int, time: Double, detected: Bool, faces: [FaceState], started: [FaceState],
+                ended: [TrackSummary], emotionChanges: [EmotionChange], timings: StageTimings) {
+        self.sequence = sequence
+        self.time = time
+        self.detected = detected
+        self.faces = faces
+        self.started = started
+        self.ended = ended
+        self.emotionChanges = emotionChanges
+        self.timings = timings
+    }
 }
 
 /// One tracked face in one frame.
@@ -37,6 +50,17 @@ public struct FaceState: Sendable {
     public var prediction: EmotionPrediction?
     /// Seconds since the track started.
     public var age: Double
+
+
+    public init(id: Int, box: Rect, landmarks: FaceLandmarks?, emotion: SmoothedEmotion?, prediction: EmotionPrediction?,
+                age: Double) {
+        self.id = id
+        self.box = box
+        self.landmarks = landmarks
+        self.emotion = emotion
+        self.prediction = prediction
+        self.age = age
+    }
 }
 
 /// A track's smoothed emotion: the label after hysteresis and the averaged probabilities.
@@ -45,6 +69,14 @@ public struct SmoothedEmotion: Sendable, Equatable {
     public var confidence: Float
     public var labels: [String]
     public var probabilities: [Float]
+
+
+    public init(label: String, confidence: Float, labels: [String], probabilities: [Float]) {
+        self.label = label
+        self.confidence = confidence
+        self.labels = labels
+        self.probabilities = probabilities
+    }
 }
 
 /// A change of a track's smoothed label, for the `emotion` event.
@@ -52,6 +84,13 @@ public struct EmotionChange: Sendable {
     public var track: Int
     public var previous: String?
     public var emotion: SmoothedEmotion
+
+
+    public init(track: Int, previous: String?, emotion: SmoothedEmotion) {
+        self.track = track
+        self.previous = previous
+        self.emotion = emotion
+    }
 }
 
 /// Everything known about a track when it ends, for the `track_end` event.
@@ -69,6 +108,18 @@ public struct TrackSummary: Sendable {
     public var dominantEmotion: String?
     /// Seconds the track was followed.
     public var dwell: Double { max(0, lastSeen - firstSeen) }
+
+
+    public init(track: Int, firstSeen: Double, lastSeen: Double, reason: String, emotionShare: [String: Double],
+                meanConfidence: Double?, dominantEmotion: String?) {
+        self.track = track
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.reason = reason
+        self.emotionShare = emotionShare
+        self.meanConfidence = meanConfidence
+        self.dominantEmotion = dominantEmotion
+    }
 }
 
 /// Milliseconds per analysis step for one frame.

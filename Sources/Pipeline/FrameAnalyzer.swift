@@ -132,11 +132,22 @@ public final class FrameAnalyzer {
                         probabilities: smoother.probabilities)
     }
 
+    /// The `reason` field of `track_end`, in the events' snake_case.
+    static func reasonName(_ reason: EndedTrack.Reason) -> String {
+        switch reason {
+        case .lost: return "lost"
+        case .trackingFailed: return "tracking_failed"
+        case .leftFrame: return "left_frame"
+        case .frameChanged: return "frame_changed"
+        case .streamEnded: return "end_of_stream"
+        }
+    }
+
     private func summarize(_ ended: EndedTrack) -> TrackSummary {
         let state = emotions.removeValue(forKey: ended.id)
         let summary = state.flatMap { $0.smoother.probabilities.isEmpty ? nil : $0.smoother.summary(until: ended.lastSeen) }
         return TrackSummary(track: ended.id, firstSeen: ended.firstSeen, lastSeen: ended.lastSeen,
-                            reason: ended.reason.description, emotionShare: summary?.shares ?? [:],
+                            reason: Self.reasonName(ended.reason), emotionShare: summary?.shares ?? [:],
                             meanConfidence: summary.map { Double($0.meanConfidence) },
                             dominantEmotion: summary?.dominantLabel)
     }

@@ -34,14 +34,16 @@ public final class LivePipeline: @unchecked Sendable {
     private let frameSinks: [FrameSink]
     private let perFrame: PerFrameWriter?
     private let logger: Logger
-    private let decoder = FrameDecoder()
+    private let decoder: FrameDecoder
     private let stopped = LockedFlag()
+    private let lastSourceState = LockedState()
     private var lastTime = 0.0
     private var skipReports = 0
 
     public init(source: FrameSource, analyzer: FrameAnalyzer, eventSinks: [EventSink], frameSinks: [FrameSink] = [],
-                perFrame: PerFrameWriter? = nil, logger: Logger, options: Options = Options()) {
+                perFrame: PerFrameWriter? = nil, logger: Logger, options: Options = Options()) throws {
         self.source = source
+        self.decoder = try FrameDecoder(sourceName: source.name)
         self.analyzer = analyzer
         self.eventSinks = eventSinks
         self.frameSinks = frameSinks
@@ -175,6 +177,10 @@ public final class LivePipeline: @unchecked Sendable {
     }
 
     private func publish(_ event: PipelineEvent) {
+        if case .source(let state, _) = event {
+            // Sources and the capture loop may both report the end: say each state once.
+            guard lastSourceState.exchange(state) != state else { return }
+        }
         eventSinks.forEach { $0.handle(event) }
     }
 
@@ -206,4 +212,18 @@ final class LockedFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// The last source state published, swapped atomically.
+final class LockedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: SourceState?
+    /// Stores `new` and returns the previous value.
+    func exchange(_ new: SourceState) -> SourceState? {
+        lock.withLock {
+            let old = value
+            value = new
+            return old
+        }
+    }
 }

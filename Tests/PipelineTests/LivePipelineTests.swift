@@ -11,7 +11,7 @@ final class LivePipelineTests: XCTestCase {
         var frames = try PipelineFixtures.drifting(count: 45)
         frames[20] = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5]  // a corrupt frame in the stream
         let sink = RecordingSink()
-        let pipeline = LivePipeline(source: ArraySource(jpegs: frames), analyzer: try PipelineFixtures.analyzer(),
+        let pipeline = try LivePipeline(source: ArraySource(jpegs: frames), analyzer: try PipelineFixtures.analyzer(),
                                     eventSinks: [sink], logger: PipelineFixtures.logger)
         let totals = pipeline.run()
 
@@ -26,7 +26,7 @@ final class LivePipelineTests: XCTestCase {
         let changes = events.compactMap { e -> EmotionChange? in if case .emotion(let c, _, _, _) = e { return c }; return nil }
         XCTAssertEqual(starts.count, 2, "two faces, two tracks, no ID churn")
         XCTAssertEqual(Set(ends.map(\.track)), Set(starts.map(\.id)))
-        XCTAssertTrue(ends.allSatisfy { $0.reason == "end of stream" || $0.dwell > 1 }, "\(ends)")
+        XCTAssertTrue(ends.allSatisfy { $0.reason == "end_of_stream" || $0.dwell > 1 }, "\(ends)")
         for end in ends {
             XCTAssertGreaterThan(end.dwell, 1.0)
             XCTAssertEqual(end.emotionShare.values.reduce(0, +), 1, accuracy: 0.01)
@@ -41,7 +41,7 @@ final class LivePipelineTests: XCTestCase {
     /// A live source faster than the analysis: the oldest frames are dropped and every frame is accounted for.
     func testLiveSourceDropsInsteadOfQueueing() throws {
         let frames = Array(repeating: try PipelineFixtures.drifting(count: 1)[0], count: 120)
-        let pipeline = LivePipeline(source: ArraySource(jpegs: frames, isLive: true),
+        let pipeline = try LivePipeline(source: ArraySource(jpegs: frames, isLive: true),
                                     analyzer: try PipelineFixtures.analyzer { $0.detectEvery = 1 },
                                     eventSinks: [], logger: PipelineFixtures.logger)
         let totals = pipeline.run()
@@ -55,7 +55,7 @@ final class LivePipelineTests: XCTestCase {
         let frames = try PipelineFixtures.drifting(count: 10)
         let source = ArraySource(jpegs: Array((0..<300).map { frames[$0 % 10] }))
         let sink = RecordingSink()
-        let pipeline = LivePipeline(source: source, analyzer: try PipelineFixtures.analyzer(), eventSinks: [sink],
+        let pipeline = try LivePipeline(source: source, analyzer: try PipelineFixtures.analyzer(), eventSinks: [sink],
                                     logger: PipelineFixtures.logger)
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { pipeline.stop() }
         let started = Date()

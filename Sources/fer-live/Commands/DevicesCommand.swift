@@ -8,7 +8,7 @@ struct DevicesCommand: ParsableCommand {
         abstract: "List V4L2 cameras with their names, drivers, by-id paths, formats, sizes and frame rates.")
 
     func run() throws {
-        let devices = try DeviceList.enumerate()
+        let devices = DeviceList.scan()
         print(DeviceTable.render(devices), terminator: "")
     }
 }

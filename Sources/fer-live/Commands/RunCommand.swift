@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
         options.maxFrames = files.maxFrames
         options.duration = files.duration
         if files.realtime { options.dropWhenBehind = true }
-        let pipeline = LivePipeline(
+        let pipeline = try LivePipeline(
             source: frameSource, analyzer: analyzer, eventSinks: eventSinks,
             frameSinks: window.map { [$0.sink] } ?? [], perFrame: perFrame, logger: logger, options: options)
 
@@ -80,9 +80,10 @@ struct RunCommand: ParsableCommand {
         if let window {
             // SDL lives on the main thread; the pipeline runs beside it.
             let box = LockedResult()
+            let sink = window.sink
             let worker = Thread {
                 box.set(pipeline.run())
-                window.sink.finish()
+                sink.finish()
             }
             worker.name = "fer-live.pipeline"
             worker.start()

@@ -20,9 +20,12 @@ final class LiveWindow {
     /// Shows frames as they come and handles keys until the pipeline finishes; `onQuit` runs on q/Esc/close.
     func runLoop(onQuit: () -> Void) {
         var quitting = false
+        var showFailures = 0
         while true {
             let (result, finished) = sink.wait(timeout: 0.02)
-            if let result { window.show(overlay(result)) }
+            if let result {
+                do { try window.show(overlay(result)) } catch { showFailures += 1; if showFailures == 1 { reportShowFailure(error) } }
+            }
             for command in window.pollEvents() where command == .quit && !quitting {
                 quitting = true
                 onQuit()
@@ -32,11 +35,17 @@ final class LiveWindow {
         window.close()
     }
 
+    private func reportShowFailure(_ error: Error) {
+        FileHandle.standardError.write(Data("fer-live: overlay window: \(error)\n".utf8))
+    }
+
     private func overlay(_ result: FrameResult) -> OverlayFrame {
         let faces = result.analysis.faces.map { face -> OverlayFace in
             let label = face.emotion?.label ?? "…"
             let color = Emotion(parsing: label)?.color ?? RGB(r: 200, g: 200, b: 200)
-            let probabilities = face.emotion.map { e in zip(e.labels, e.probabilities).map { ($0, $1) } } ?? []
+            let probabilities = face.emotion.map { e in
+                zip(e.labels, e.probabilities).map { OverlayProbability(label: $0, value: $1, color: Emotion(parsing: $0)?.color) }
+            } ?? []
             return OverlayFace(id: face.id, box: face.box, label: label, confidence: face.emotion?.confidence ?? 0,
                                color: color, probabilities: probabilities)
         }

@@ -35,8 +35,10 @@ extension SourceResolver.Resolved {
     func open(camera: CameraOptions, files: FileOptions, logger: Logger) throws -> FrameSource {
         switch self {
         case .camera(let path):
-            let request = try CaptureRequest(size: camera.size, fps: camera.fps, format: camera.format)
-            return try CameraSource(path: path, request: request, logger: logger, waitForDevice: camera.waitForCamera)
+            var request = try CaptureRequest.parse(size: camera.size, framesPerSecond: nil, format: camera.format)
+            request.framesPerSecond = camera.fps
+            return try CameraSource(path: path, request: request, logger: logger,
+                                    reconnect: .init(waitForDevice: camera.waitForCamera))
         case .file(let path):
             return try Self.openFile(path, fps: camera.fps, realtime: files.realtime, loop: files.loop)
         case .demo(let path):
