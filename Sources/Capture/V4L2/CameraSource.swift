@@ -3,7 +3,7 @@ import Logging
 
 /// A V4L2 camera as a `FrameSource`: negotiates a mode, streams through mmap buffers, and survives unplugging.
 ///
-/// `next()` waits only on the device (`poll` in short slices, so `cancel()` is seen within ~50 ms).
+/// `next()` waits only on the device (`poll` in 40 ms slices, so `cancel()` is seen within ~50 ms).
 /// When the device fails — ENODEV or EIO from any call, POLLERR, or no frame for
 /// `ReconnectPolicy.frameTimeout` — the stream is torn down completely (STREAMOFF, every buffer
 /// unmapped, descriptor closed), the loss is logged and reported as `.waiting`, and the camera is
@@ -137,7 +137,7 @@ public final class CameraSource: FrameSource, @unchecked Sendable {
     }
 
     /// Longest single `poll`, so a cancel is noticed quickly.
-    static let pollSlice = 0.05
+    static let pollSlice = 0.04
 
     public func next() throws -> CapturedFrame? {
         while true {
