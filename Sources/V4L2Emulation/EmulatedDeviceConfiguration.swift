@@ -26,14 +26,19 @@ public struct EmulatedDeviceConfiguration: Codable, Sendable, Equatable {
     public var path: String
     /// The name of its /dev/v4l/by-id link ("usb-Acme_Cam_123-video-index0"), if it has one.
     public var byID: String?
+    /// QUERYCAP's card name.
     public var card: String
+    /// QUERYCAP's driver name.
     public var driver: String
+    /// QUERYCAP's bus_info.
     public var bus: String
+    /// Capture, metadata, output or not V4L2 at all.
     public var kind: Kind
     /// The formats offered, in ENUM_FMT order.
     public var formats: [EmulatedFormat]
     /// Extra bytes the driver adds at the end of every YUYV/GREY line (bytesperline > width × bytes per pixel).
     public var linePadding: Int
+    /// When frames are produced (`.onDemand` by default in Swift, `realtime` by default in JSON specs).
     public var clock: Clock
     /// JPEG or PNG files the frames are made from (JSON specs; relative paths are relative to the spec).
     public var frames: [String]

@@ -86,6 +86,21 @@ final class V4L2StreamingTests: XCTestCase {
         XCTAssertEqual(frame.bytes.count, 340 * 340)
     }
 
+    func testManualClockDropsFramesWhenNoBufferIsQueued() throws {
+        let (system, camera) = V4L2Fixtures.webcamSystem(clock: .manual)
+        let source = try CameraSource(path: "/dev/video0", system: system,
+                                      reconnect: CameraSource.ReconnectPolicy(frameTimeout: 30))
+        camera.emitFrames(3)
+        XCTAssertEqual(try frames(from: source, count: 3).map(\.sequence), [0, 1, 2])
+        // Six frames while the application is away: four buffers fill, two frames are dropped.
+        camera.emitFrames(6)
+        XCTAssertEqual(try frames(from: source, count: 4).map(\.sequence), [3, 4, 5, 6])
+        camera.emitFrames(1)
+        XCTAssertEqual(try source.next()?.sequence, 9, "the gap shows the two dropped frames")
+        XCTAssertEqual(camera.statistics.framesDropped, 2)
+        XCTAssertEqual(camera.statistics.framesDequeued, 8)
+    }
+
     func testSpuriousEAGAINIsRetried() throws {
         let (system, camera) = V4L2Fixtures.webcamSystem()
         camera.inject(.wouldBlock(count: 3), atFrame: 2)
