@@ -11,6 +11,10 @@ import Logging
 /// that comes back as another /dev/videoN is found. Frame sequence numbers keep increasing across
 /// reconnections, and `presentationTime` keeps counting from the first frame of the session.
 ///
+/// Once the camera has been opened, `next()` does not throw: every failure is retried until `cancel()`.
+/// Buffers flagged corrupt by the driver (or empty, or truncated) are skipped and counted in `skippedFrames`;
+/// an MJPEG frame is delivered as the driver filled it, and the decoder judges it.
+///
 /// One capture thread calls `next()`; `cancel()`, `skippedFrames`, `mode` and `stateHandler` are safe from any thread.
 public final class CameraSource: FrameSource, @unchecked Sendable {
     /// How a lost camera is detected and retried.
