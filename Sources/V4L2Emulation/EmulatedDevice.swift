@@ -115,7 +115,7 @@ public final class EmulatedDevice: @unchecked Sendable {
     /// Applies `fault` now, or when the device produces frame number `frame` (counted from 0 over its lifetime).
     public func inject(_ fault: EmulatedFault, atFrame frame: Int? = nil) {
         lock.lock()
-        if let frame, frame > stats.framesProduced {
+        if let frame, frame >= stats.framesProduced {
             scheduled[frame, default: []].append(fault)
         } else {
             applyLocked(fault)
@@ -168,7 +168,10 @@ public final class EmulatedDevice: @unchecked Sendable {
         corruptNext = false
         errorNext = false
         formatIndex = 0
-        if let size = configuration.formats.first?.sizes.first {
+        if let range = configuration.formats.first?.range {
+            (width, height) = range.nearest(width: 640, height: 480)
+            interval = V4L2Fraction(framesPerSecond: range.clamp(fps: 30))
+        } else if let size = configuration.formats.first?.sizes.first {
             width = size.width
             height = size.height
             interval = V4L2Fraction(framesPerSecond: size.fps.first ?? 30)
@@ -366,6 +369,14 @@ public final class EmulatedDevice: @unchecked Sendable {
 
     private func enumerateSize(_ entry: UnsafeMutablePointer<v4l2_frmsizeenum>) throws(Errno) {
         guard capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format) else { throw Errno.invalidArgument }
+        if let range = configuration.formats[format].range {
+            guard entry.pointee.index == 0 else { throw Errno.invalidArgument }
+            entry.pointee.type = V4L2_FRMSIZE_TYPE_STEPWISE.rawValue
+            entry.pointee.stepwise = v4l2_frmsize_stepwise(
+                min_width: UInt32(range.minWidth), max_width: UInt32(range.maxWidth), step_width: UInt32(range.stepWidth),
+                min_height: UInt32(range.minHeight), max_height: UInt32(range.maxHeight), step_height: UInt32(range.stepHeight))
+            return
+        }
         let sizes = configuration.formats[format].sizes
         let index = Int(entry.pointee.index)
         guard sizes.indices.contains(index) else { throw Errno.invalidArgument }
@@ -375,6 +386,20 @@ public final class EmulatedDevice: @unchecked Sendable {
     }
 
     private func enumerateInterval(_ entry: UnsafeMutablePointer<v4l2_frmivalenum>) throws(Errno) {
+        if capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format),
+           let range = configuration.formats[format].range {
+            guard entry.pointee.index == 0,
+                  range.contains(width: Int(entry.pointee.width), height: Int(entry.pointee.height))
+            else { throw Errno.invalidArgument }
+            let fastest = V4L2Fraction(framesPerSecond: range.maxFPS)
+            let slowest = V4L2Fraction(framesPerSecond: range.minFPS)
+            entry.pointee.type = V4L2_FRMIVAL_TYPE_CONTINUOUS.rawValue
+            entry.pointee.stepwise = v4l2_frmival_stepwise(
+                min: v4l2_fract(numerator: fastest.numerator, denominator: fastest.denominator),
+                max: v4l2_fract(numerator: slowest.numerator, denominator: slowest.denominator),
+                step: v4l2_fract(numerator: 1, denominator: 1))
+            return
+        }
         guard capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format),
               let size = configuration.formats[format].sizes.first(where: {
                   $0.width == Int(entry.pointee.width) && $0.height == Int(entry.pointee.height)
@@ -422,6 +447,16 @@ public final class EmulatedDevice: @unchecked Sendable {
         // Like real drivers: an unknown format becomes the first one, a size the nearest listed one.
         let index = formatIndex(of: format.pointee.fmt.pix.pixelformat) ?? 0
         let wantedWidth = Int(format.pointee.fmt.pix.width), wantedHeight = Int(format.pointee.fmt.pix.height)
+        if let range = configuration.formats[index].range {
+            let (newWidth, newHeight) = range.nearest(width: wantedWidth, height: wantedHeight)
+            fillFormat(&format.pointee, index: index, width: newWidth, height: newHeight)
+            guard commit else { return }
+            formatIndex = index
+            width = newWidth
+            height = newHeight
+            interval = V4L2Fraction(framesPerSecond: range.clamp(fps: interval.framesPerSecond))
+            return
+        }
         let sizes = configuration.formats[index].sizes
         guard let size = sizes.min(by: {
             abs($0.width - wantedWidth) + abs($0.height - wantedHeight)
@@ -443,7 +478,9 @@ public final class EmulatedDevice: @unchecked Sendable {
         if set {
             if streaming { throw Errno.busy }
             let wanted = parameters.pointee.parm.capture.timeperframe
-            if wanted.numerator > 0, wanted.denominator > 0,
+            if wanted.numerator > 0, wanted.denominator > 0, let range = configuration.formats[formatIndex].range {
+                interval = V4L2Fraction(framesPerSecond: range.clamp(fps: Double(wanted.denominator) / Double(wanted.numerator)))
+            } else if wanted.numerator > 0, wanted.denominator > 0,
                let size = configuration.formats[formatIndex].sizes.first(where: { $0.width == width && $0.height == height }) {
                 let fps = Double(wanted.denominator) / Double(wanted.numerator)
                 if let nearest = size.fps.min(by: { abs($0 - fps) < abs($1 - fps) }) {

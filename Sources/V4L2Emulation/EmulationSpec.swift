@@ -73,6 +73,13 @@ extension EmulatedV4L2System {
                 throw EmulationError.invalidSpec(path: path, reason: "device path \(device.path) is not absolute")
             }
             for format in device.formats {
+                if let range = format.range {
+                    guard range.minWidth > 0, range.minWidth <= range.maxWidth, range.minHeight > 0,
+                          range.minHeight <= range.maxHeight, range.minFPS > 0, range.minFPS <= range.maxFPS else {
+                        throw EmulationError.invalidSpec(path: path, reason: "\(device.path): format \(format.format) has an empty range")
+                    }
+                    continue
+                }
                 guard !format.sizes.isEmpty, format.sizes.allSatisfy({ $0.width > 0 && $0.height > 0 && !$0.fps.isEmpty && $0.fps.allSatisfy { $0 > 0 } }) else {
                     throw EmulationError.invalidSpec(path: path, reason: "\(device.path): format \(format.format) needs sizes with width, height and fps > 0")
                 }

@@ -88,4 +88,33 @@ final class V4L2EnumerationTests: XCTestCase {
             formats: [format], error: nil)])
         XCTAssertTrue(table.contains("YUYV    16x16-1920x1080 step 16x8 (stepwise)  1-30 (continuous)"), table)
     }
+
+    func testStepwiseDeviceEndToEnd() throws {
+        let range = EmulatedSizeRange(minWidth: 160, maxWidth: 1920, stepWidth: 16, minHeight: 120, maxHeight: 1080,
+                                      stepHeight: 8, minFPS: 1, maxFPS: 30)
+        let (system, _) = V4L2Fixtures.webcamSystem(formats: [EmulatedFormat(format: "yuyv", range: range)])
+        let info = try XCTUnwrap(DeviceList.scan(system: system).first)
+        let format = try XCTUnwrap(info.formats.first)
+        XCTAssertEqual(format.sizeRange, V4L2SizeRange(minWidth: 160, maxWidth: 1920, stepWidth: 16, minHeight: 120,
+                                                       maxHeight: 1080, stepHeight: 8, isContinuous: false))
+        let sizes = format.sizes.map { "\($0.width)x\($0.height)" }
+        XCTAssertEqual(sizes.first, "1920x1080")
+        XCTAssertTrue(sizes.contains("1280x720") && sizes.contains("640x480"), "\(sizes)")
+        XCTAssertFalse(sizes.contains("960x540"), "540 - 120 is not a multiple of the 8-line step")
+        XCTAssertEqual(format.sizes.first?.intervalRange?.isContinuous, true)
+        XCTAssertEqual(format.sizes.first?.framesPerSecond, [30, 25, 20, 15, 10, 5])
+        XCTAssertTrue(DeviceTable.render([info]).contains("YUYV    160x120-1920x1080 step 16x8 (stepwise)  1-30 (continuous)"))
+
+        let source = try CameraSource(path: "/dev/video0", system: system)
+        XCTAssertEqual(source.mode?.description, "1280x720 yuyv 30 fps")
+        XCTAssertEqual(try source.next()?.bytes.count, 1280 * 720 * 2)
+        source.cancel()
+        XCTAssertNil(try source.next())
+
+        let adjusted = try CameraSource(path: "/dev/video0",
+                                        request: CaptureRequest(size: CaptureSize(width: 1000, height: 700), framesPerSecond: 12),
+                                        system: system)
+        XCTAssertEqual(adjusted.mode?.description, "1008x704 yuyv 12 fps", "the driver rounds to its steps")
+        XCTAssertEqual(try adjusted.next()?.bytes.count, 1008 * 704 * 2)
+    }
 }

@@ -86,6 +86,21 @@ final class V4L2StreamingTests: XCTestCase {
         XCTAssertEqual(frame.bytes.count, 340 * 340)
     }
 
+    func testManualClockDropsFramesWhenNoBufferIsQueued() throws {
+        let (system, camera) = V4L2Fixtures.webcamSystem(clock: .manual)
+        let source = try CameraSource(path: "/dev/video0", system: system,
+                                      reconnect: CameraSource.ReconnectPolicy(frameTimeout: 30))
+        camera.emitFrames(3)
+        XCTAssertEqual(try frames(from: source, count: 3).map(\.sequence), [0, 1, 2])
+        // Six frames while the application is away: four buffers fill, two frames are dropped.
+        camera.emitFrames(6)
+        XCTAssertEqual(try frames(from: source, count: 4).map(\.sequence), [3, 4, 5, 6])
+        camera.emitFrames(1)
+        XCTAssertEqual(try source.next()?.sequence, 9, "the gap shows the two dropped frames")
+        XCTAssertEqual(camera.statistics.framesDropped, 2)
+        XCTAssertEqual(camera.statistics.framesDequeued, 8)
+    }
+
     func testSpuriousEAGAINIsRetried() throws {
         let (system, camera) = V4L2Fixtures.webcamSystem()
         camera.inject(.wouldBlock(count: 3), atFrame: 2)
@@ -225,6 +240,32 @@ final class V4L2StreamingTests: XCTestCase {
         wait(for: [finished], timeout: 0.5)
     }
 
+    func testReconnectBacksOffAndReResolvesTheLinkEachAttempt() throws {
+        let (emulator, camera) = V4L2Fixtures.webcamSystem()
+        let system = CountingSystem(emulator)
+        let log = LogRecorder()
+        let policy = CameraSource.ReconnectPolicy(initialDelay: 0.05, maximumDelay: 0.2, frameTimeout: 1)
+        let source = try CameraSource(path: V4L2Fixtures.byIDPath, system: system, logger: log.logger(), reconnect: policy)
+        _ = try source.next()
+        camera.unplug()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { camera.replug(at: "/dev/video2") }
+        let lostAt = MonotonicClock.now
+        let frame = try XCTUnwrap(try source.next())
+        XCTAssertEqual(frame.sequence, 1)
+        let attempts = system.resolutions.filter { $0 > lostAt }
+        let gaps = zip(attempts, attempts.dropFirst()).map { $1 - $0 }
+        // 0.05 s, then 0.05, 0.1, 0.2, 0.2, ... : doubling up to the maximum, never faster.
+        XCTAssertGreaterThanOrEqual(attempts.count, 4)
+        XCTAssertLessThanOrEqual(attempts.count, 9)
+        for (index, gap) in gaps.enumerated() {
+            XCTAssertGreaterThanOrEqual(gap, min(0.05 * pow(2, Double(index)), 0.2) - 0.01, "gap \(index): \(gaps)")
+        }
+        // Retries while nothing changes are logged once as a warning, then at debug level.
+        XCTAssertEqual(log.records.filter { $0.message.contains("not available yet") }.count, 0,
+                       "the reason did not change after the loss: no repeated warnings")
+        XCTAssertGreaterThanOrEqual(log.records.filter { $0.level == .debug && $0.message.contains("still not available") }.count, 2)
+    }
+
     func testMissingDeviceAtStart() throws {
         let (system, camera) = V4L2Fixtures.webcamSystem()
         camera.unplug()
@@ -280,4 +321,34 @@ private final class ResultBox: @unchecked Sendable {
     private var value = (false, 0.0)
     func set(_ returnedNil: Bool, at time: Double) { lock.lock(); value = (returnedNil, time); lock.unlock() }
     func get() -> (Bool, Double) { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// Wraps a system and records when each by-id resolution (one per connection attempt) happened.
+private final class CountingSystem: V4L2System, @unchecked Sendable {
+    private let base: EmulatedV4L2System
+    private let lock = NSLock()
+    private var times: [Double] = []
+
+    init(_ base: EmulatedV4L2System) { self.base = base }
+
+    var resolutions: [Double] { lock.lock(); defer { lock.unlock() }; return times }
+
+    func fileKind(at path: String) throws(Errno) -> FileKind { try base.fileKind(at: path) }
+    func open(_ path: String) throws(Errno) -> Int32 { try base.open(path) }
+    func close(_ fd: Int32) throws(Errno) { try base.close(fd) }
+    func ioctl(_ fd: Int32, _ request: UInt, _ argument: UnsafeMutableRawPointer) throws(Errno) {
+        try base.ioctl(fd, request, argument)
+    }
+    func mmap(_ fd: Int32, length: Int, offset: Int) throws(Errno) -> UnsafeMutableRawPointer {
+        try base.mmap(fd, length: length, offset: offset)
+    }
+    func munmap(_ address: UnsafeMutableRawPointer, length: Int) throws(Errno) { try base.munmap(address, length: length) }
+    func poll(_ fd: Int32, timeoutMilliseconds: Int) throws(Errno) -> PollEvents {
+        try base.poll(fd, timeoutMilliseconds: timeoutMilliseconds)
+    }
+    func contentsOfDirectory(_ path: String) throws(Errno) -> [String] { try base.contentsOfDirectory(path) }
+    func resolvingSymlinks(_ path: String) throws(Errno) -> String {
+        lock.lock(); times.append(MonotonicClock.now); lock.unlock()
+        return try base.resolvingSymlinks(path)
+    }
 }

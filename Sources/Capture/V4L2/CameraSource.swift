@@ -3,13 +3,17 @@ import Logging
 
 /// A V4L2 camera as a `FrameSource`: negotiates a mode, streams through mmap buffers, and survives unplugging.
 ///
-/// `next()` waits only on the device (`poll` in short slices, so `cancel()` is seen within ~50 ms).
+/// `next()` waits only on the device (`poll` in 40 ms slices, so `cancel()` is seen within ~50 ms).
 /// When the device fails — ENODEV or EIO from any call, POLLERR, or no frame for
 /// `ReconnectPolicy.frameTimeout` — the stream is torn down completely (STREAMOFF, every buffer
 /// unmapped, descriptor closed), the loss is logged and reported as `.waiting`, and the camera is
 /// reopened with backoff. A `/dev/v4l/by-id` path is resolved again on every attempt, so a camera
 /// that comes back as another /dev/videoN is found. Frame sequence numbers keep increasing across
 /// reconnections, and `presentationTime` keeps counting from the first frame of the session.
+///
+/// Once the camera has been opened, `next()` does not throw: every failure is retried until `cancel()`.
+/// Buffers flagged corrupt by the driver (or empty, or truncated) are skipped and counted in `skippedFrames`;
+/// an MJPEG frame is delivered as the driver filled it, and the decoder judges it.
 ///
 /// One capture thread calls `next()`; `cancel()`, `skippedFrames`, `mode` and `stateHandler` are safe from any thread.
 public final class CameraSource: FrameSource, @unchecked Sendable {
@@ -137,7 +141,7 @@ public final class CameraSource: FrameSource, @unchecked Sendable {
     }
 
     /// Longest single `poll`, so a cancel is noticed quickly.
-    static let pollSlice = 0.05
+    static let pollSlice = 0.04
 
     public func next() throws -> CapturedFrame? {
         while true {

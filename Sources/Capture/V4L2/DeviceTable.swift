@@ -2,10 +2,10 @@
 ///
 /// One row per device and format size, with the device's columns filled only on its first row:
 ///
-///     DEVICE       NAME       DRIVER    BY-ID                           FORMAT  SIZE      FPS
-///     /dev/video0  HD Webcam  uvcvideo  usb-Acme_HD_Webcam-video-index0 MJPG    1280x720  30, 15
-///                                                                       MJPG    640x480   30, 15
-///     /dev/video1  HD Webcam  uvcvideo  usb-Acme_HD_Webcam-video-index1 (metadata node, no video capture)
+///     DEVICE       NAME       DRIVER    BY-ID                            FORMAT  SIZE      FPS
+///     /dev/video0  HD Webcam  uvcvideo  usb-Acme_HD_Webcam-video-index0  MJPG    1280x720  30, 15
+///                                                                        MJPG    640x480   30, 15
+///     /dev/video1  HD Webcam  uvcvideo  usb-Acme_HD_Webcam-video-index1  (metadata node, no video capture)
 public enum DeviceTable {
     /// The table text (ending with a newline), or "no V4L2 devices found" when `devices` is empty.
     public static func render(_ devices: [V4L2DeviceInfo]) -> String {

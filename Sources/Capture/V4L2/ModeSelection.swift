@@ -66,15 +66,21 @@ public enum ModeSelection {
         var sizes = format.sizes
         if let wanted = request.size {
             let exact = sizes.filter { $0.width == wanted.width && $0.height == wanted.height }
-            sizes = exact.isEmpty
-                ? [V4L2FrameSize(width: wanted.width, height: wanted.height,
-                                 intervals: nearestIntervals(in: format.sizes, to: wanted))]
-                : exact
+            if exact.isEmpty {
+                let nearest = nearestSize(in: format.sizes, to: wanted)
+                sizes = [V4L2FrameSize(width: wanted.width, height: wanted.height, intervals: nearest?.intervals ?? [],
+                                       intervalRange: nearest?.intervalRange)]
+            } else {
+                sizes = exact
+            }
         }
         var modes: [CaptureMode] = []
         for size in sizes {
             var intervals: [V4L2Fraction?] = size.intervals.isEmpty ? [nil] : size.intervals
-            if let fps = request.framesPerSecond {
+            if let fps = request.framesPerSecond, let range = size.intervalRange,
+               fps <= range.minimum.framesPerSecond + 1e-6, fps >= range.maximum.framesPerSecond - 1e-6 {
+                intervals = [V4L2Fraction(framesPerSecond: fps)]  // any rate in a continuous or stepwise range
+            } else if let fps = request.framesPerSecond {
                 let nearest = size.intervals.min {
                     (abs($0.framesPerSecond - fps), -$0.framesPerSecond) < (abs($1.framesPerSecond - fps), -$1.framesPerSecond)
                 }
@@ -88,10 +94,10 @@ public enum ModeSelection {
         return modes
     }
 
-    /// For a size the device does not list: the intervals of the listed size closest to it in area.
-    private static func nearestIntervals(in sizes: [V4L2FrameSize], to wanted: CaptureSize) -> [V4L2Fraction] {
+    /// For a size the device does not list: the listed size closest to it in area (whose rates it borrows).
+    private static func nearestSize(in sizes: [V4L2FrameSize], to wanted: CaptureSize) -> V4L2FrameSize? {
         let area = wanted.width * wanted.height
-        return sizes.min { abs($0.width * $0.height - area) < abs($1.width * $1.height - area) }?.intervals ?? []
+        return sizes.min { abs($0.width * $0.height - area) < abs($1.width * $1.height - area) }
     }
 
     private static func pixelRate(_ mode: CaptureMode) -> Double {
