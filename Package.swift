@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "fer-live",
             dependencies: [
-                "FaceAnalysis", "Evaluation", "Inference", "Capture", "Tracking", "Pipeline", "Display",
+                "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -30,10 +30,11 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let logger = LogSetup.makeLogger(level: output.logLevel)
-        let resolved = try SourceResolver.resolve(source, logger: logger)
         let frameSource: FrameSource
         do {
-            frameSource = try resolved.open(camera: camera, files: files, logger: logger)
+            let system = try SourceResolver.system(logger: logger)
+            let resolved = try SourceResolver.resolve(source, system: system, logger: logger, models: recognition.models)
+            frameSource = try resolved.open(camera: camera, files: files, system: system, logger: logger)
         } catch {
             Diagnostics.error("\(error)")
             throw ExitCode(1)

@@ -2,6 +2,7 @@ import Capture
 import FaceAnalysis
 import Foundation
 import Logging
+import V4L2Emulation
 
 /// Decides what kind of source a SOURCE argument names, and opens it.
 enum SourceResolver {
@@ -18,11 +19,20 @@ enum SourceResolver {
     /// The demo clip, relative to the models folder.
     static let demoClip = "demo/pedestrians.mjpeg"
 
-    static func resolve(_ argument: String?, logger: Logger, models: String? = nil) throws -> Resolved {
+    /// The system calls cameras go through: the kernel's, or the V4L2 emulator when
+    /// `FER_LIVE_V4L2_EMULATION` names an emulation spec (tests and demos on machines without a camera).
+    static func system(logger: Logger) throws -> any V4L2System {
+        guard let emulated = try EmulatedV4L2System.fromEnvironment() else { return LinuxV4L2System() }
+        logger.notice("cameras are emulated", metadata: [
+            "emulation.spec": "\(ProcessInfo.processInfo.environment[EmulatedV4L2System.environmentVariable] ?? "")"])
+        return emulated
+    }
+
+    static func resolve(_ argument: String?, system: any V4L2System, logger: Logger, models: String? = nil) throws -> Resolved {
         if let argument {
             return argument.hasPrefix("/dev/") ? .camera(argument) : .file(argument)
         }
-        if FileManager.default.fileExists(atPath: defaultCamera) { return .camera(defaultCamera) }
+        if (try? system.fileKind(at: defaultCamera)) == .characterDevice { return .camera(defaultCamera) }
         let clip = try ModelLocator(explicit: models).directory.appendingPathComponent(demoClip).path
         logger.notice("no camera at \(defaultCamera): playing the bundled demo clip (give a SOURCE to choose)",
                       metadata: ["source.path": "\(clip)"])
@@ -32,12 +42,12 @@ enum SourceResolver {
 
 extension SourceResolver.Resolved {
     /// Opens the source with the command's options.
-    func open(camera: CameraOptions, files: FileOptions, logger: Logger) throws -> FrameSource {
+    func open(camera: CameraOptions, files: FileOptions, system: any V4L2System, logger: Logger) throws -> FrameSource {
         switch self {
         case .camera(let path):
             var request = try CaptureRequest.parse(size: camera.size, framesPerSecond: nil, format: camera.format)
             request.framesPerSecond = camera.fps
-            return try CameraSource(path: path, request: request, logger: logger,
+            return try CameraSource(path: path, request: request, system: system, logger: logger,
                                     reconnect: .init(waitForDevice: camera.waitForCamera))
         case .file(let path):
             return try Self.openFile(path, fps: camera.fps, realtime: files.realtime, loop: files.loop)
