@@ -9,7 +9,7 @@ import CTurboJPEG
 /// libjpeg warnings (e.g. a frame cut short inside the entropy-coded data) are accepted and
 /// reported in `lastWarning`; fatal errors throw.
 public final class JPEGYUVDecoder {
-    private let handle: tjhandle
+    private var handle: tjhandle
 
     /// libjpeg's warning for the last decoded image, or nil when it decoded cleanly.
     public private(set) var lastWarning: String?
@@ -34,6 +34,20 @@ public final class JPEGYUVDecoder {
 
     /// Decodes one JPEG from memory the caller owns; `name` appears in error messages.
     public func decode(bytes: UnsafeRawBufferPointer, name: String = "<memory>") throws -> YUVImage {
+        do {
+            return try decodeOnce(bytes: bytes, name: name)
+        } catch {
+            // turbojpeg 2.1 does not always reset its libjpeg state after a failure (a header error
+            // leaves the marker reader mid-segment): start the next frame on a fresh handle.
+            if let fresh = tjInitDecompress() {
+                tjDestroy(handle)
+                handle = fresh
+            }
+            throw error
+        }
+    }
+
+    private func decodeOnce(bytes: UnsafeRawBufferPointer, name: String) throws -> YUVImage {
         lastWarning = nil
         guard bytes.count > 0 else { throw ImagingError.emptyFile(name: name) }
         let source = bytes.bindMemory(to: UInt8.self)

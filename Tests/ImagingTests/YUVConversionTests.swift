@@ -115,8 +115,10 @@ final class YUVConversionTests: XCTestCase {
         XCTAssertThrowsError(try decoder.decode([], name: "x")) { error in
             XCTAssertEqual(error as? ImagingError, .emptyFile(name: "x"))
         }
-        // The decoder is still usable after an error.
+        // The decoder is still usable after an error, including one that leaves libjpeg mid-segment.
         XCTAssertNoThrow(try decoder.decode(try Self.jpeg(Self.patches(), subsampling: TJSAMP_420)))
+        XCTAssertThrowsError(try decoder.decode([0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x03, 0x00, 0xFF, 0xD9]))
+        XCTAssertEqual(try decoder.decode(try Self.jpeg(Self.patches(), subsampling: TJSAMP_422)).chromaHeight, 32)
     }
 
     func testTruncatedJPEGIsDecodedWithAWarning() throws {
