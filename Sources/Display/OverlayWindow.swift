@@ -87,11 +87,23 @@ public final class OverlayWindow {
             SDL_QuitSubSystem(Self.videoFlags)
             throw DisplayError.unavailable("SDL_CreateWindow: \(detail)")
         }
-        guard let renderer = SDL_CreateRenderer(window, -1, 0) else {
+        guard var renderer = SDL_CreateRenderer(window, -1, 0) else {
             let detail = sdlError()
             SDL_DestroyWindow(window)
             SDL_QuitSubSystem(Self.videoFlags)
             throw DisplayError.unavailable("SDL_CreateRenderer: \(detail)")
+        }
+        // OpenGL on a CPU rasteriser (llvmpipe: Xvfb, no GPU driver) costs about 3x SDL's own software
+        // renderer for this job; use that instead unless SDL_RENDER_DRIVER asks for something.
+        if !isSet("SDL_RENDER_DRIVER"), Self.isSoftwareOpenGL(renderer) {
+            SDL_DestroyRenderer(renderer)
+            guard let software = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
+                let detail = sdlError()
+                SDL_DestroyWindow(window)
+                SDL_QuitSubSystem(Self.videoFlags)
+                throw DisplayError.unavailable("SDL_CreateRenderer (software): \(detail)")
+            }
+            renderer = software
         }
         self.window = window
         self.renderer = renderer
@@ -342,6 +354,12 @@ public final class OverlayWindow {
         let y = Self.clamp(Int(box.minY.rounded(.down)), Int(viewport.minY), Int(viewport.maxY) - h)
         var panel = [SDL_Rect(x: Int32(x), y: Int32(y), w: Int32(w), h: Int32(h))]
         fill(&panel, color: .black, alpha: 160)
+        // Faint full-length tracks, so a bar's length reads against the whole.
+        var tracks = face.probabilities.indices.map { i in
+            SDL_Rect(x: Int32(x + 2 * pad + labelWidth), y: Int32(y + pad + i * rowHeight + rowHeight / 4),
+                     w: Int32(barLength), h: Int32(max(2, rowHeight / 2)))
+        }
+        fill(&tracks, color: RGB(gray: 255), alpha: 40)
         let topIndex = face.probabilities.indices.max { face.probabilities[$0].value < face.probabilities[$1].value }
         var bars: [(SDL_Rect, RGB)] = []
         for (i, p) in face.probabilities.enumerated() {
@@ -390,6 +408,19 @@ public final class OverlayWindow {
     }
 
     // MARK: - Helpers
+
+    /// True when `renderer` is OpenGL drawn by the CPU (Mesa llvmpipe/softpipe/swrast).
+    private static func isSoftwareOpenGL(_ renderer: OpaquePointer) -> Bool {
+        var info = SDL_RendererInfo()
+        guard SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name,
+              String(cString: name).hasPrefix("opengl"),
+              let address = SDL_GL_GetProcAddress("glGetString") else { return false }
+        typealias GetString = @convention(c) (UInt32) -> UnsafePointer<UInt8>?
+        let glGetString = unsafeBitCast(address, to: GetString.self)
+        guard let text = glGetString(0x1F01 /* GL_RENDERER */) else { return false }
+        let glRenderer = String(cString: text).lowercased()
+        return ["llvmpipe", "softpipe", "software rasterizer", "swrast"].contains { glRenderer.contains($0) }
+    }
 
     /// Black on light colours, white on dark ones.
     static func textColor(on background: RGB) -> RGB { background.luma >= 140 ? .black : .white }

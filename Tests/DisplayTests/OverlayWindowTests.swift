@@ -61,10 +61,7 @@ final class OverlayWindowTests: XCTestCase {
         _ = window.pollEvents()
         let shot = try window.screenshot()
         let layout = try XCTUnwrap(window.layout)
-        if let dir = ProcessInfo.processInfo.environment["DISPLAY_TEST_SHOTS"] {
-            try JPEGEncoder.write(shot, to: dir + "/overlay.jpg", quality: 95)
-            print("layout", layout, window.rendererName)
-        }
+        try saveForInspection(shot, "overlay")
         XCTAssertEqual(shot.width, layout.outputWidth)
         XCTAssertEqual(shot.height, layout.outputHeight)
         // The photo as it should appear in the window, at the viewport's size and position.
@@ -142,6 +139,7 @@ final class OverlayWindowTests: XCTestCase {
         try pushKey(SDLK_b)
         XCTAssertEqual(window.pollEvents(), [.blur(true)])
         let blurred = try window.screenshot()
+        try saveForInspection(blurred, "overlay_blurred")
         for face in faces {
             let (sharpSpread, blurSpread) = blockSpreads(face.box, frameWidth: photo.width, frameHeight: photo.height,
                                                          layout: layout, before: noHUD, after: blurred)
@@ -187,6 +185,12 @@ final class OverlayWindowTests: XCTestCase {
         }
         XCTAssertGreaterThan(cells, 10, "too few blocks inside the face to judge")
         return (Double(sharp) / Double(max(1, cells)), Double(blur) / Double(max(1, cells)))
+    }
+
+    /// Writes a screenshot to `$DISPLAY_TEST_SHOTS/<name>.jpg` when that variable is set (for a human to look at).
+    private func saveForInspection(_ image: Image, _ name: String) throws {
+        guard let dir = ProcessInfo.processInfo.environment["DISPLAY_TEST_SHOTS"] else { return }
+        try JPEGEncoder.write(image, to: "\(dir)/\(name).jpg", quality: 95)
     }
 
     private func countPixels(_ image: Image, _ r: (x0: Int, y0: Int, x1: Int, y1: Int), where test: (RGB) -> Bool) -> Int {
@@ -268,6 +272,41 @@ final class OverlayWindowTests: XCTestCase {
         }
     }
 
+    func testFullscreenLetterboxesAndMapsBoxesToTheWindow() throws {
+        try requireServer()
+        let window = try OverlayWindow(title: "fullscreen", width: 640, height: 480, showHUD: false)
+        defer { window.close() }
+        let background = RGB(r: 90, g: 140, b: 90)
+        let image = try TestFrames.yuv(from: TestFrames.solid(width: 640, height: 480, color: background), layout: .yuv420, range: .full)
+        let box = Rect(x: 400, y: 200, width: 160, height: 180)
+        try window.show(OverlayFrame(image: image, faces: [OverlayFace(id: 1, box: box, label: "sad", confidence: 0.5, color: Self.blue)]))
+        try pushKey(SDLK_f)
+        XCTAssertEqual(window.pollEvents().first, .fullscreen(true))
+        // The window manager (here: the X server alone) resizes the window asynchronously.
+        let deadline = Date().addingTimeInterval(3)
+        while window.layout?.outputWidth != 1280, Date() < deadline {
+            usleep(20_000)
+            _ = window.pollEvents()
+        }
+        let shot = try window.screenshot()
+        let layout = try XCTUnwrap(window.layout)
+        XCTAssertEqual(shot.width, 1280)
+        XCTAssertEqual(shot.height, 720)
+        XCTAssertEqual(layout.viewport, Rect(x: 160, y: 0, width: 960, height: 720), "4:3 video in a 16:9 screen: bars left and right")
+        XCTAssertEqual(shot.pixel(x: 80, y: 360), .black, "letterbox bar")
+        XCTAssertEqual(shot.pixel(x: 1200, y: 360), .black, "letterbox bar")
+        XCTAssertTrue(PixelStats.close(shot.pixel(x: 300, y: 600), background, 3))
+        let mapped = layout.map(box) // x 760...1000, y 300...570
+        XCTAssertEqual(mapped, Rect(x: 760, y: 300, width: 240, height: 270))
+        for (x, y) in [(Int(mapped.midX), 301), (Int(mapped.midX), 568), (761, Int(mapped.midY)), (998, Int(mapped.midY))] {
+            XCTAssertTrue(PixelStats.close(shot.pixel(x: x, y: y), Self.blue, 4), "box edge at (\(x), \(y)): \(shot.pixel(x: x, y: y))")
+        }
+        XCTAssertTrue(PixelStats.close(shot.pixel(x: 880, y: 435), background, 3), "inside the box")
+        // Back to the window.
+        try pushKey(SDLK_f)
+        XCTAssertEqual(window.pollEvents().first, .fullscreen(false))
+    }
+
     func testChromaLayoutsAndRangesDisplayTheSamePicture() throws {
         try requireServer()
         let photo = try ImageCodec.decode(fileAt: TestPaths.fixtures.appendingPathComponent("two_people.jpg").path, as: .rgb8)
@@ -307,6 +346,7 @@ final class OverlayWindowTests: XCTestCase {
                                                OverlayProbability(label: "fear", value: 0.0)])
         try window.show(OverlayFrame(image: image, faces: [face]))
         let shot = try window.screenshot()
+        try saveForInspection(shot, "overlay_bars")
         // Scan the rows right of the box for horizontal runs of the bar colours.
         var amberRun = 0, greyRun = 0
         for y in Int(box.minY)..<Int(box.maxY) {
