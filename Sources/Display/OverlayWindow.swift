@@ -34,6 +34,9 @@ public final class OverlayWindow {
     private var text: TextTextureCache?
     private var lastFrame: OverlayFrame?
     private let owner = pthread_self()
+    private let wakeEventType: UInt32
+    /// Lets another thread interrupt `waitForEvents(timeout:)`; hand it to the producer of frames.
+    public let wakeUp: DisplayWakeUp
 
     /// The process keeps one SDL video subsystem per open window (SDL counts the references).
     private static let videoFlags = UInt32(SDL_INIT_VIDEO)
@@ -107,9 +110,13 @@ public final class OverlayWindow {
         }
         self.window = window
         self.renderer = renderer
+        let registered = SDL_RegisterEvents(1)
+        wakeEventType = registered == UInt32.max ? SDL_USEREVENT.rawValue : registered
+        wakeUp = DisplayWakeUp(eventType: wakeEventType)
         var info = SDL_RendererInfo()
         rendererName = SDL_GetRendererInfo(renderer, &info) == 0 && info.name != nil ? String(cString: info.name) : "unknown"
         SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND)
+        if fullscreen { SDL_ShowCursor(SDL_DISABLE) }
         text = TextTextureCache(renderer: renderer, fonts: fonts)
         SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
         SDL_RenderClear(renderer)
@@ -122,6 +129,7 @@ public final class OverlayWindow {
     public func close() {
         guard let window else { return }
         checkThread()
+        wakeUp.invalidate()
         text?.removeAll()
         text = nil
         if let texture { SDL_DestroyTexture(texture) }
@@ -157,11 +165,25 @@ public final class OverlayWindow {
     /// (f, h, b) are applied here and reported too.
     public func pollEvents() -> [DisplayCommand] {
         checkThread()
+        return handleEvents(waitingUpTo: 0)
+    }
+
+    /// Sleeps until an event arrives, `wakeUp.wake()` is called (from any thread) or `timeout` seconds
+    /// pass, then handles pending events like `pollEvents()`. For a main loop that has nothing else to do.
+    public func waitForEvents(timeout: Double) -> [DisplayCommand] {
+        checkThread()
+        let milliseconds = timeout.isFinite ? Int32(max(0, min(timeout, 3600)) * 1000) : 0
+        return handleEvents(waitingUpTo: milliseconds)
+    }
+
+    private func handleEvents(waitingUpTo milliseconds: Int32) -> [DisplayCommand] {
         guard window != nil else { return [] }
         var commands: [DisplayCommand] = []
         var redraw = false, reupload = false
         var event = SDL_Event()
-        while SDL_PollEvent(&event) != 0 {
+        var pending = milliseconds > 0 ? SDL_WaitEventTimeout(&event, milliseconds) : SDL_PollEvent(&event)
+        while pending != 0 {
+            defer { pending = SDL_PollEvent(&event) }
             switch event.type {
             case SDL_QUIT.rawValue:
                 commands.append(.quit)
@@ -204,6 +226,7 @@ public final class OverlayWindow {
         checkThread()
         guard let window else { return }
         if SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0) == 0 { isFullscreen = on }
+        SDL_ShowCursor(isFullscreen ? SDL_DISABLE : SDL_ENABLE) // a kiosk shows no mouse pointer
     }
 
     /// What the window shows now, read back from the renderer as rgb8 at the window's drawable size

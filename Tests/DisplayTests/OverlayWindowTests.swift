@@ -237,6 +237,34 @@ final class OverlayWindowTests: XCTestCase {
         XCTAssertEqual(window.pollEvents(), [.quit])
     }
 
+    func testWaitForEventsSleepsUntilWokenFromAnotherThread() throws {
+        try requireServer()
+        let window = try OverlayWindow(title: "wake", width: 160, height: 120)
+        defer { window.close() }
+        try window.show(OverlayFrame(image: try TestFrames.yuv(from: TestFrames.solid(width: 160, height: 120, color: .red),
+                                                               layout: .gray, range: .full)))
+        // Nothing happens: the wait lasts its timeout.
+        _ = window.waitForEvents(timeout: 0.05) // the window's own expose events, if any
+        var start = Date()
+        XCTAssertEqual(window.waitForEvents(timeout: 0.3), [])
+        XCTAssertGreaterThan(Date().timeIntervalSince(start), 0.25)
+        // A wake-up from a worker thread ends the wait early.
+        let wakeUp = window.wakeUp
+        start = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { wakeUp.wake() }
+        XCTAssertEqual(window.waitForEvents(timeout: 5), [])
+        let waited = Date().timeIntervalSince(start)
+        XCTAssertGreaterThan(waited, 0.05)
+        XCTAssertLessThan(waited, 2)
+        // Keys arriving during a wait are reported.
+        try pushKey(SDLK_q)
+        XCTAssertEqual(window.waitForEvents(timeout: 1), [.quit])
+        // After close, wake-ups do nothing.
+        window.close()
+        wakeUp.wake()
+        XCTAssertEqual(window.pollEvents(), [])
+    }
+
     private func pushKey(_ code: SDL_KeyCode, repeat isRepeat: Bool = false) throws {
         var event = SDL_Event()
         event.type = SDL_KEYDOWN.rawValue
