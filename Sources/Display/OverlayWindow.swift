@@ -315,9 +315,15 @@ public final class OverlayWindow {
         guard let renderer, let text else { return }
         SDL_RenderSetClipRect(renderer, nil)
         SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
-        SDL_RenderClear(renderer)
-        guard let frame = lastFrame, let texture else { return }
+        guard let frame = lastFrame, let texture else {
+            SDL_RenderClear(renderer)
+            return
+        }
         let layout = Self.layout(renderer: renderer, width: frame.image.width, height: frame.image.height)
+        // Black letterbox bars only when the video leaves any (the video covers the rest).
+        if layout.viewport != Rect(x: 0, y: 0, width: Float(layout.outputWidth), height: Float(layout.outputHeight)) {
+            SDL_RenderClear(renderer)
+        }
         var viewport = Self.sdlRect(layout.viewport)
         SDL_RenderCopy(renderer, texture, nil, &viewport)
         SDL_RenderSetClipRect(renderer, &viewport)
