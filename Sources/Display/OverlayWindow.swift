@@ -34,6 +34,7 @@ public final class OverlayWindow {
     private var text: TextTextureCache?
     private var lastFrame: OverlayFrame?
     private let owner = pthread_self()
+    private let initialFrameSize: (Int, Int)
     private let wakeEventType: UInt32
     /// Lets another thread interrupt `waitForEvents(timeout:)`; hand it to the producer of frames.
     public let wakeUp: DisplayWakeUp
@@ -41,7 +42,8 @@ public final class OverlayWindow {
     /// The process keeps one SDL video subsystem per open window (SDL counts the references).
     private static let videoFlags = UInt32(SDL_INIT_VIDEO)
 
-    /// Opens a `width × height` window (shrunk to fit the screen), or fullscreen.
+    /// Opens a `width × height` window (shrunk to fit the screen), or fullscreen. When frames of another
+    /// size arrive, the window takes their size (shrunk to fit); frames are letterboxed to any window size.
     ///
     /// Throws `DisplayError.unavailable` when there is no display (DISPLAY and WAYLAND_DISPLAY unset,
     /// no SDL_VIDEODRIVER) or SDL cannot open a video device: the caller says so once and goes on
@@ -61,6 +63,7 @@ public final class OverlayWindow {
             throw DisplayError.fontUnavailable("\(error)")
         }
         self.fontPath = fonts.fontPath
+        initialFrameSize = (width, height)
         isFullscreen = fullscreen
         showsHUD = showHUD
         blursFaces = blurFaces
@@ -154,7 +157,16 @@ public final class OverlayWindow {
     /// Uploads the frame, draws the overlay and presents it.
     public func show(_ frame: OverlayFrame) throws {
         checkThread()
-        guard renderer != nil else { throw DisplayError.sdlFailed(operation: "OverlayWindow.show", detail: "window is closed") }
+        guard let window, renderer != nil else {
+            throw DisplayError.sdlFailed(operation: "OverlayWindow.show", detail: "window is closed")
+        }
+        // A new frame size (the first frame, or the source changed) sizes the window to it, shrunk
+        // to fit the screen; in between, the viewer's own resizing stands.
+        if !isFullscreen, let last = lastFrame, (last.image.width, last.image.height) != (frame.image.width, frame.image.height) {
+            fitWindow(window, width: frame.image.width, height: frame.image.height)
+        } else if !isFullscreen, lastFrame == nil, (frame.image.width, frame.image.height) != initialFrameSize {
+            fitWindow(window, width: frame.image.width, height: frame.image.height)
+        }
         try upload(frame)
         lastFrame = frame
         try draw()
@@ -219,6 +231,15 @@ public final class OverlayWindow {
             if (try? draw()) != nil { SDL_RenderPresent(renderer) }
         }
         return commands
+    }
+
+    private func fitWindow(_ window: OpaquePointer, width: Int, height: Int) {
+        var bounds = SDL_Rect()
+        if SDL_GetDisplayUsableBounds(max(0, SDL_GetWindowDisplayIndex(window)), &bounds) != 0 {
+            bounds = SDL_Rect(x: 0, y: 0, w: 1280, h: 720)
+        }
+        let size = OverlayLayout.initialWindowSize(width: width, height: height, bounds: (Int(bounds.w), Int(bounds.h)))
+        SDL_SetWindowSize(window, Int32(size.width), Int32(size.height))
     }
 
     /// Turns fullscreen (desktop resolution) on or off.
