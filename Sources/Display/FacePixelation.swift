@@ -10,10 +10,15 @@ public enum FacePixelation {
         return size + (size & 1)
     }
 
-    /// The luma region `[x0, x1) × [y0, y1)` a box's blocks cover in a `width × height` frame; the
-    /// block grid starts at `(x0, y0)`, which are even. Nil when the box misses the frame.
-    public static func region(for box: Rect, width: Int, height: Int) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
-        guard box.isFinite, !box.isEmpty, width > 0, height > 0 else { return nil }
+    /// How far the pixelated area reaches beyond the face box on each side, as a fraction of its size
+    /// (detector boxes stop at the brow and cheeks; hair line and ears identify people too).
+    public static let margin: Float = 0.1
+
+    /// The luma region `[x0, x1) × [y0, y1)` a box's blocks cover in a `width × height` frame: the box
+    /// grown by `margin`, clipped; the block grid starts at `(x0, y0)`, which are even. Nil when the box misses the frame.
+    public static func region(for face: Rect, width: Int, height: Int) -> (x0: Int, y0: Int, x1: Int, y1: Int)? {
+        guard face.isFinite, !face.isEmpty, width > 0, height > 0 else { return nil }
+        let box = face.expanded(by: margin)
         func even(_ v: Int) -> Int { v + (v & 1) }
         let x0 = max(0, Int(box.minX.rounded(.down))) & ~1, y0 = max(0, Int(box.minY.rounded(.down))) & ~1
         let x1 = min(width, even(Int(min(box.maxX, Float(width)).rounded(.up))))

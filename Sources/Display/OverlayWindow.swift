@@ -34,11 +34,16 @@ public final class OverlayWindow {
     private var text: TextTextureCache?
     private var lastFrame: OverlayFrame?
     private let owner = pthread_self()
+    private let initialFrameSize: (Int, Int)
+    private let wakeEventType: UInt32
+    /// Lets another thread interrupt `waitForEvents(timeout:)`; hand it to the producer of frames.
+    public let wakeUp: DisplayWakeUp
 
     /// The process keeps one SDL video subsystem per open window (SDL counts the references).
     private static let videoFlags = UInt32(SDL_INIT_VIDEO)
 
-    /// Opens a `width × height` window (shrunk to fit the screen), or fullscreen.
+    /// Opens a `width × height` window (shrunk to fit the screen), or fullscreen. When frames of another
+    /// size arrive, the window takes their size (shrunk to fit); frames are letterboxed to any window size.
     ///
     /// Throws `DisplayError.unavailable` when there is no display (DISPLAY and WAYLAND_DISPLAY unset,
     /// no SDL_VIDEODRIVER) or SDL cannot open a video device: the caller says so once and goes on
@@ -58,6 +63,7 @@ public final class OverlayWindow {
             throw DisplayError.fontUnavailable("\(error)")
         }
         self.fontPath = fonts.fontPath
+        initialFrameSize = (width, height)
         isFullscreen = fullscreen
         showsHUD = showHUD
         blursFaces = blurFaces
@@ -87,17 +93,33 @@ public final class OverlayWindow {
             SDL_QuitSubSystem(Self.videoFlags)
             throw DisplayError.unavailable("SDL_CreateWindow: \(detail)")
         }
-        guard let renderer = SDL_CreateRenderer(window, -1, 0) else {
+        guard var renderer = SDL_CreateRenderer(window, -1, 0) else {
             let detail = sdlError()
             SDL_DestroyWindow(window)
             SDL_QuitSubSystem(Self.videoFlags)
             throw DisplayError.unavailable("SDL_CreateRenderer: \(detail)")
         }
+        // OpenGL on a CPU rasteriser (llvmpipe: Xvfb, no GPU driver) costs about 3x SDL's own software
+        // renderer for this job; use that instead unless SDL_RENDER_DRIVER asks for something.
+        if !isSet("SDL_RENDER_DRIVER"), Self.isSoftwareOpenGL(renderer) {
+            SDL_DestroyRenderer(renderer)
+            guard let software = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
+                let detail = sdlError()
+                SDL_DestroyWindow(window)
+                SDL_QuitSubSystem(Self.videoFlags)
+                throw DisplayError.unavailable("SDL_CreateRenderer (software): \(detail)")
+            }
+            renderer = software
+        }
         self.window = window
         self.renderer = renderer
+        let registered = SDL_RegisterEvents(1)
+        wakeEventType = registered == UInt32.max ? SDL_USEREVENT.rawValue : registered
+        wakeUp = DisplayWakeUp(eventType: wakeEventType)
         var info = SDL_RendererInfo()
         rendererName = SDL_GetRendererInfo(renderer, &info) == 0 && info.name != nil ? String(cString: info.name) : "unknown"
         SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND)
+        if fullscreen { SDL_ShowCursor(SDL_DISABLE) }
         text = TextTextureCache(renderer: renderer, fonts: fonts)
         SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
         SDL_RenderClear(renderer)
@@ -110,6 +132,7 @@ public final class OverlayWindow {
     public func close() {
         guard let window else { return }
         checkThread()
+        wakeUp.invalidate()
         text?.removeAll()
         text = nil
         if let texture { SDL_DestroyTexture(texture) }
@@ -134,7 +157,16 @@ public final class OverlayWindow {
     /// Uploads the frame, draws the overlay and presents it.
     public func show(_ frame: OverlayFrame) throws {
         checkThread()
-        guard renderer != nil else { throw DisplayError.sdlFailed(operation: "OverlayWindow.show", detail: "window is closed") }
+        guard let window, renderer != nil else {
+            throw DisplayError.sdlFailed(operation: "OverlayWindow.show", detail: "window is closed")
+        }
+        // A new frame size (the first frame, or the source changed) sizes the window to it, shrunk
+        // to fit the screen; in between, the viewer's own resizing stands.
+        if !isFullscreen, let last = lastFrame, (last.image.width, last.image.height) != (frame.image.width, frame.image.height) {
+            fitWindow(window, width: frame.image.width, height: frame.image.height)
+        } else if !isFullscreen, lastFrame == nil, (frame.image.width, frame.image.height) != initialFrameSize {
+            fitWindow(window, width: frame.image.width, height: frame.image.height)
+        }
         try upload(frame)
         lastFrame = frame
         try draw()
@@ -145,11 +177,25 @@ public final class OverlayWindow {
     /// (f, h, b) are applied here and reported too.
     public func pollEvents() -> [DisplayCommand] {
         checkThread()
+        return handleEvents(waitingUpTo: 0)
+    }
+
+    /// Sleeps until an event arrives, `wakeUp.wake()` is called (from any thread) or `timeout` seconds
+    /// pass, then handles pending events like `pollEvents()`. For a main loop that has nothing else to do.
+    public func waitForEvents(timeout: Double) -> [DisplayCommand] {
+        checkThread()
+        let milliseconds = timeout.isFinite ? Int32(max(0, min(timeout, 3600)) * 1000) : 0
+        return handleEvents(waitingUpTo: milliseconds)
+    }
+
+    private func handleEvents(waitingUpTo milliseconds: Int32) -> [DisplayCommand] {
         guard window != nil else { return [] }
         var commands: [DisplayCommand] = []
         var redraw = false, reupload = false
         var event = SDL_Event()
-        while SDL_PollEvent(&event) != 0 {
+        var pending = milliseconds > 0 ? SDL_WaitEventTimeout(&event, milliseconds) : SDL_PollEvent(&event)
+        while pending != 0 {
+            defer { pending = SDL_PollEvent(&event) }
             switch event.type {
             case SDL_QUIT.rawValue:
                 commands.append(.quit)
@@ -187,11 +233,21 @@ public final class OverlayWindow {
         return commands
     }
 
+    private func fitWindow(_ window: OpaquePointer, width: Int, height: Int) {
+        var bounds = SDL_Rect()
+        if SDL_GetDisplayUsableBounds(max(0, SDL_GetWindowDisplayIndex(window)), &bounds) != 0 {
+            bounds = SDL_Rect(x: 0, y: 0, w: 1280, h: 720)
+        }
+        let size = OverlayLayout.initialWindowSize(width: width, height: height, bounds: (Int(bounds.w), Int(bounds.h)))
+        SDL_SetWindowSize(window, Int32(size.width), Int32(size.height))
+    }
+
     /// Turns fullscreen (desktop resolution) on or off.
     public func setFullscreen(_ on: Bool) {
         checkThread()
         guard let window else { return }
         if SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP.rawValue : 0) == 0 { isFullscreen = on }
+        SDL_ShowCursor(isFullscreen ? SDL_DISABLE : SDL_ENABLE) // a kiosk shows no mouse pointer
     }
 
     /// What the window shows now, read back from the renderer as rgb8 at the window's drawable size
@@ -280,9 +336,15 @@ public final class OverlayWindow {
         guard let renderer, let text else { return }
         SDL_RenderSetClipRect(renderer, nil)
         SDL_SetRenderDrawColor(renderer, 0, 0, 0, 255)
-        SDL_RenderClear(renderer)
-        guard let frame = lastFrame, let texture else { return }
+        guard let frame = lastFrame, let texture else {
+            SDL_RenderClear(renderer)
+            return
+        }
         let layout = Self.layout(renderer: renderer, width: frame.image.width, height: frame.image.height)
+        // Black letterbox bars only when the video leaves any (the video covers the rest).
+        if layout.viewport != Rect(x: 0, y: 0, width: Float(layout.outputWidth), height: Float(layout.outputHeight)) {
+            SDL_RenderClear(renderer)
+        }
         var viewport = Self.sdlRect(layout.viewport)
         SDL_RenderCopy(renderer, texture, nil, &viewport)
         SDL_RenderSetClipRect(renderer, &viewport)
@@ -342,6 +404,12 @@ public final class OverlayWindow {
         let y = Self.clamp(Int(box.minY.rounded(.down)), Int(viewport.minY), Int(viewport.maxY) - h)
         var panel = [SDL_Rect(x: Int32(x), y: Int32(y), w: Int32(w), h: Int32(h))]
         fill(&panel, color: .black, alpha: 160)
+        // Faint full-length tracks, so a bar's length reads against the whole.
+        var tracks = face.probabilities.indices.map { i in
+            SDL_Rect(x: Int32(x + 2 * pad + labelWidth), y: Int32(y + pad + i * rowHeight + rowHeight / 4),
+                     w: Int32(barLength), h: Int32(max(2, rowHeight / 2)))
+        }
+        fill(&tracks, color: RGB(gray: 255), alpha: 40)
         let topIndex = face.probabilities.indices.max { face.probabilities[$0].value < face.probabilities[$1].value }
         var bars: [(SDL_Rect, RGB)] = []
         for (i, p) in face.probabilities.enumerated() {
@@ -390,6 +458,19 @@ public final class OverlayWindow {
     }
 
     // MARK: - Helpers
+
+    /// True when `renderer` is OpenGL drawn by the CPU (Mesa llvmpipe/softpipe/swrast).
+    private static func isSoftwareOpenGL(_ renderer: OpaquePointer) -> Bool {
+        var info = SDL_RendererInfo()
+        guard SDL_GetRendererInfo(renderer, &info) == 0, let name = info.name,
+              String(cString: name).hasPrefix("opengl"),
+              let address = SDL_GL_GetProcAddress("glGetString") else { return false }
+        typealias GetString = @convention(c) (UInt32) -> UnsafePointer<UInt8>?
+        let glGetString = unsafeBitCast(address, to: GetString.self)
+        guard let text = glGetString(0x1F01 /* GL_RENDERER */) else { return false }
+        let glRenderer = String(cString: text).lowercased()
+        return ["llvmpipe", "softpipe", "software rasterizer", "swrast"].contains { glRenderer.contains($0) }
+    }
 
     /// Black on light colours, white on dark ones.
     static func textColor(on background: RGB) -> RGB { background.luma >= 140 ? .black : .white }

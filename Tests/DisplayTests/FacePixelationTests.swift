@@ -16,10 +16,11 @@ final class FacePixelationTests: XCTestCase {
             let block = FacePixelation.blockSize(for: box)
             XCTAssertEqual(block, 8)
             let region = try XCTUnwrap(FacePixelation.region(for: box, width: 96, height: 64))
-            XCTAssertEqual(region.x0, 16)
-            XCTAssertEqual(region.y0, 8)
-            XCTAssertEqual(region.x1, 60)
-            XCTAssertEqual(region.y1, 48)
+            // The box grown by 10 % a side: x 13.3...62.5, y 5.5...49.9, widened to even edges.
+            XCTAssertEqual(region.x0, 12)
+            XCTAssertEqual(region.y0, 4)
+            XCTAssertEqual(region.x1, 64)
+            XCTAssertEqual(region.y1, 50)
             for y in 0..<64 {
                 for x in 0..<96 {
                     let inside = x >= region.x0 && x < region.x1 && y >= region.y0 && y < region.y1
@@ -34,8 +35,8 @@ final class FacePixelationTests: XCTestCase {
             }
             // The block value is the block mean.
             var sum = 0
-            for y in 8..<16 { for x in 16..<24 { sum += Int(original.luma.pixel(x: x, y: y).r) } }
-            XCTAssertEqual(Int(image.luma.pixel(x: 16, y: 8).r), (sum + 32) / 64)
+            for y in 4..<12 { for x in 12..<20 { sum += Int(original.luma.pixel(x: x, y: y).r) } }
+            XCTAssertEqual(Int(image.luma.pixel(x: 12, y: 4).r), (sum + 32) / 64)
             if layout != .gray {
                 XCTAssertNotEqual(image.cb, original.cb, "\(layout): chroma was not pixelated")
                 XCTAssertEqual(image.cb[0], original.cb[0])
@@ -49,6 +50,8 @@ final class FacePixelationTests: XCTestCase {
         XCTAssertEqual(FacePixelation.blockSize(for: Rect(x: 0, y: 0, width: .nan, height: 20)), 8)
         XCTAssertNil(FacePixelation.region(for: Rect(x: 200, y: 10, width: 30, height: 30), width: 96, height: 64))
         XCTAssertNil(FacePixelation.region(for: Rect(x: .infinity, y: 10, width: 30, height: 30), width: 96, height: 64))
+        XCTAssertNotNil(FacePixelation.region(for: Rect(x: 97, y: 10, width: 30, height: 30), width: 96, height: 64),
+                        "the margin reaches into the frame")
         let clipped = try XCTUnwrap(FacePixelation.region(for: Rect(x: -10, y: 50, width: 30, height: 30), width: 96, height: 64))
         XCTAssertEqual(clipped.x0, 0)
         XCTAssertEqual(clipped.y1, 64)
