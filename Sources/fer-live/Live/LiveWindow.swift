@@ -6,8 +6,8 @@ import Pipeline
 
 /// The overlay window on the main thread, fed with the newest analysed frame by the pipeline.
 final class LiveWindow {
-    /// The pipeline's end of the hand-over: keeps only the newest frame.
-    let sink = LatestFrameSink()
+    /// The pipeline's end of the hand-over: keeps only the newest frame and wakes the window.
+    let sink: LatestFrameSink
     private let window: OverlayWindow
     private let title: String
 
@@ -15,6 +15,7 @@ final class LiveWindow {
         self.title = title
         window = try OverlayWindow(title: title, width: 640, height: 480, fullscreen: fullscreen, showBars: bars,
                                    blurFaces: blur)
+        sink = LatestFrameSink(wakeUp: window.wakeUp)
     }
 
     /// Shows frames as they come and handles keys until the pipeline finishes; `onQuit` runs on q/Esc/close.
@@ -22,11 +23,13 @@ final class LiveWindow {
         var quitting = false
         var showFailures = 0
         while true {
-            let (result, finished) = sink.wait(timeout: 0.02)
+            // Sleeps until a key, a new frame (the sink wakes the window) or 50 ms.
+            let commands = window.waitForEvents(timeout: 0.05)
+            let (result, finished) = sink.take()
             if let result {
                 do { try window.show(overlay(result)) } catch { showFailures += 1; if showFailures == 1 { reportShowFailure(error) } }
             }
-            for command in window.pollEvents() where command == .quit && !quitting {
+            for command in commands + window.pollEvents() where command == .quit && !quitting {
                 quitting = true
                 onQuit()
             }
@@ -57,29 +60,27 @@ final class LiveWindow {
 
 /// A one-slot mailbox from the analysis queue to the main thread: a newer frame replaces an unshown one.
 final class LatestFrameSink: FrameSink, @unchecked Sendable {
-    private let condition = NSCondition()
+    private let lock = NSLock()
+    private let wakeUp: DisplayWakeUp
     private var latest: FrameResult?
     private var finished = false
 
+    init(wakeUp: DisplayWakeUp) { self.wakeUp = wakeUp }
+
     func handle(_ result: FrameResult) {
-        condition.withLock {
-            latest = result
-            condition.signal()
-        }
+        lock.withLock { latest = result }
+        wakeUp.wake()
     }
 
     /// No more frames will come.
     func finish() {
-        condition.withLock {
-            finished = true
-            condition.signal()
-        }
+        lock.withLock { finished = true }
+        wakeUp.wake()
     }
 
-    /// The newest unshown frame (waiting up to `timeout` seconds), and whether the pipeline has finished.
-    func wait(timeout: Double) -> (FrameResult?, Bool) {
-        condition.withLock {
-            if latest == nil && !finished { _ = condition.wait(until: Date(timeIntervalSinceNow: timeout)) }
+    /// The newest unshown frame, if any, and whether the pipeline has finished (and everything was shown).
+    func take() -> (FrameResult?, Bool) {
+        lock.withLock {
             let result = latest
             latest = nil
             return (result, finished && result == nil)
