@@ -24,6 +24,12 @@ public final class FaceTracker {
     private var nextID = 1
     private var frameWidth = 0
     private var frameHeight = 0
+    /// The last valid frame time (used in place of a non-finite one).
+    private var lastFrameTime = 0.0
+
+    /// An unmatched detection overlapping a track that a detection matched this much is the same face
+    /// reported twice, not a new face.
+    static let duplicateIoU: Float = 0.5
 
     /// A tracker with `options` (throws `TrackingError.invalidOption` when one is out of range).
     public init(options: Options = Options()) throws {
@@ -38,6 +44,7 @@ public final class FaceTracker {
     /// Processes a frame on which the detector ran: follows every track visually, matches `detections`
     /// to the tracks, starts and confirms tracks, and ends the lost ones.
     public func update(frame: Image, time: Double, detections: [DetectedFace]) -> TrackingResult {
+        let time = validated(time)
         let gray = frame.format == .gray8 ? frame : frame.converted(to: .gray8)
         var result = TrackingResult()
         result.ended += adopt(gray)
@@ -74,7 +81,9 @@ public final class FaceTracker {
             kept.append(track)
         }
         tracks = kept
+        let matchedBoxes = pairs.map { valid[$0.column].box }
         for (j, detection) in valid.enumerated() where !detectionUsed[j] {
+            if matchedBoxes.contains(where: { $0.iou(detection.box) >= Self.duplicateIoU }) { continue }
             let track = Track(detection: detection, time: time, template: search.template(frame: gray, box: detection.box))
             tracks.append(track)
             if options.minHits <= 1 || detection.score >= options.confirmScore { confirm(track, into: &result) }
@@ -86,6 +95,7 @@ public final class FaceTracker {
 
     /// Processes a frame without detections: follows every track visually and ends the lost ones.
     public func track(frame: Image, time: Double) -> TrackingResult {
+        let time = validated(time)
         let gray = frame.format == .gray8 ? frame : frame.converted(to: .gray8)
         var result = TrackingResult()
         result.ended += adopt(gray)
@@ -103,6 +113,14 @@ public final class FaceTracker {
     }
 
     // MARK: - Steps
+
+    /// `time`, or the previous frame's time when it is not finite (so a bad timestamp neither ends nor
+    /// freezes tracks).
+    private func validated(_ time: Double) -> Double {
+        guard time.isFinite else { return lastFrameTime }
+        lastFrameTime = time
+        return time
+    }
 
     /// Ends all tracks when the frame size changes (their boxes and templates belong to the old size).
     private func adopt(_ frame: Image) -> [EndedTrack] {
@@ -130,7 +148,7 @@ public final class FaceTracker {
                     track.velocityY += a * (vy - track.velocityY)
                 }
                 track.move(to: match.box)
-                if options.learningRate > 0 {
+                if options.learningRate > 0, match.confidence >= options.minAdaptConfidence {
                     search.adapt(&track.template, frame: frame, box: match.box, rate: options.learningRate)
                 }
                 track.lastSeen = time

@@ -10,7 +10,7 @@ import Imaging
 /// includes misses (e.g. a face not yet confirmed); `meanMatchedIoU` only over the matched ones, and
 /// `recall` is the fraction matched with IoU ≥ 0.5. The number of people is estimated by the number
 /// of ids a tracker gives when it is fed detections on every frame (`referenceTrackIDs`), next to the
-/// most faces detected in one frame.
+/// most faces detected in one frame; identity stability by the id switches against that tracker.
 public enum TrackingEvaluation {
     /// The measured numbers.
     public struct Report: Sendable, Equatable, CustomStringConvertible {
