@@ -61,16 +61,25 @@ final class TemplateSearch {
         return FaceTemplate(raw: raw, normalized: normalized, isTextured: textured)
     }
 
-    /// Blends the view of `box` in `frame` into `template` with weight `rate` (0...1).
+    /// Blends the view of `box` in `frame` into `template` with weight `rate` (0...1), in place.
     func adapt(_ template: inout FaceTemplate, frame: Image, box: Rect, rate: Float) {
-        let view = self.template(frame: frame, box: box)
+        let n = size * size
+        guard template.raw.count == n, template.normalized.count == n else { return }
         let keep = 1 - rate
-        for i in 0..<template.raw.count {
-            template.raw[i] = template.raw[i] * keep + view.raw[i] * rate
-        }
-        template.normalized = template.raw
-        template.isTextured = template.normalized.withUnsafeMutableBufferPointer {
-            CrossCorrelation.normalize($0.baseAddress!, count: size * size)
+        template.isTextured = patch.withUnsafeMutableBufferPointer { scratch in
+            let view = scratch.baseAddress!
+            sample(frame, originX: box.x, originY: box.y, scaleX: box.width / Float(size),
+                   scaleY: box.height / Float(size), into: view, side: size)
+            return template.raw.withUnsafeMutableBufferPointer { raw in
+                template.normalized.withUnsafeMutableBufferPointer { normalized in
+                    for i in 0..<n {
+                        let v = raw[i] * keep + view[i] * rate
+                        raw[i] = v
+                        normalized[i] = v
+                    }
+                    return CrossCorrelation.normalize(normalized.baseAddress!, count: n)
+                }
+            }
         }
     }
 
@@ -88,24 +97,31 @@ final class TemplateSearch {
         }
         var centre = Point(x: predicted.center.x + found.dx * sx, y: predicted.center.y + found.dy * sy)
         // Scale: the same template against the box shrunk and grown by `scaleStep`, near that position.
-        var peaks: [Float] = [0, found.score, 0]
-        var centres = [centre, centre, centre]
-        for (slot, factor) in [(0, 1 - scaleStep), (2, 1 + scaleStep)] where scaleStep > 0 {
-            let w = predicted.width * factor, h = predicted.height * factor
-            let box = Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h)
-            if let other = placement(frame, template, box: box, scaleX: sx * factor, scaleY: sy * factor,
-                                     radius: scaleRadius) {
-                peaks[slot] = other.score
-                centres[slot] = Point(x: centre.x + other.dx * sx * factor, y: centre.y + other.dy * sy * factor)
-            }
+        var smaller = (score: Float(0), centre: centre), larger = smaller
+        if scaleStep > 0 {
+            smaller = scaled(frame, template, predicted, centre: centre, factor: 1 - scaleStep) ?? smaller
+            larger = scaled(frame, template, predicted, centre: centre, factor: 1 + scaleStep) ?? larger
         }
-        let best = peaks.indices.max { peaks[$0] < peaks[$1] } ?? 1
-        centre = centres[best]
-        let offset = Self.parabolaPeak(peaks[0], peaks[1], peaks[2]) ?? Float(best - 1)
+        var peak = found.score, step: Float = 0
+        if smaller.score > peak { peak = smaller.score; centre = smaller.centre; step = -1 }
+        if larger.score > peak { peak = larger.score; centre = larger.centre; step = 1 }
+        let offset = Self.parabolaPeak(smaller.score, found.score, larger.score) ?? step
         let scale = 1 + min(max(offset, -1), 1) * scaleStep
         let w = predicted.width * scale, h = predicted.height * scale
         return Match(box: Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h),
-                     confidence: min(max(peaks[best], 0), 1))
+                     confidence: min(max(peak, 0), 1))
+    }
+
+    /// The best score and centre of the template within ±`scaleRadius` of `centre` with the box scaled by `factor`.
+    private func scaled(_ frame: Image, _ template: FaceTemplate, _ predicted: Rect, centre: Point,
+                        factor: Float) -> (score: Float, centre: Point)? {
+        let w = predicted.width * factor, h = predicted.height * factor
+        let sx = w / Float(size), sy = h / Float(size)
+        let box = Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h)
+        guard let found = placement(frame, template, box: box, scaleX: sx, scaleY: sy, radius: scaleRadius) else {
+            return nil
+        }
+        return (found.score, Point(x: centre.x + found.dx * sx, y: centre.y + found.dy * sy))
     }
 
     /// The best placement of `template` within ±`radius` template pixels of `box`: its offset in
