@@ -10,7 +10,7 @@ import Imaging
 /// track takes the detection's box and landmarks and re-seeds its template; an unmatched detection
 /// starts a tentative track, confirmed (given the next id) after `minHits` detections or at once when
 /// its score reaches `confirmScore`; a tentative track that misses more than `maxTentativeMisses` detector
-/// frames in a row is dropped silently.
+/// frames in a row is dropped silently, and a second detection of a matched face (IoU ≥ 0.5) is ignored.
 /// A confirmed track ends after `maxLostTime` seconds without a detection, after `maxLowConfidenceTime`
 /// seconds of failed searches, or when its box leaves the frame.
 ///
@@ -105,9 +105,15 @@ public final class FaceTracker {
         return result
     }
 
-    /// Ends every confirmed track at the end of a stream (reason `.streamEnded`) and forgets all tracks.
+    /// Ends every confirmed track at the end of a stream at `time` (reason `.streamEnded`) and forgets
+    /// all tracks; the tracker can then start a new stream.
     public func finish(time: Double) -> [EndedTrack] {
-        let ended = tracks.filter(\.isConfirmed).map { $0.ended(.streamEnded) }
+        let end = validated(time)
+        let ended = tracks.filter(\.isConfirmed).map { track in
+            var record = track.ended(.streamEnded)
+            record.lastSeen = min(record.lastSeen, end)
+            return record
+        }
         tracks.removeAll()
         return ended
     }

@@ -25,12 +25,22 @@ enum PedestrianClip {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ffmpeg") else {
             throw XCTSkip("skipped: needs /usr/bin/ffmpeg to decode ../shared/\(relativePath)")
         }
-        let dir = try TestPaths.temporaryDirectory()
-        let run = try Subprocess.run("/usr/bin/ffmpeg", ["-nostdin", "-loglevel", "error", "-i", clip.path,
-                                                         "-q:v", "3", dir.appendingPathComponent("%04d.jpg").path])
-        guard run.status == 0 else {
-            XCTFail("ffmpeg could not decode \(clip.path): \(run.stderr)")
-            throw XCTSkip("ffmpeg failed")
+        // One extraction per clip version, reused by later runs instead of piling up in the temp folder.
+        let size = (try? FileManager.default.attributesOfItem(atPath: clip.path)[.size] as? Int) ?? 0
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fer-live-pedestrian-frames-\(size)")
+        if !FileManager.default.fileExists(atPath: dir.path) {
+            let staging = try TestPaths.temporaryDirectory()
+            let run = try Subprocess.run("/usr/bin/ffmpeg", ["-nostdin", "-loglevel", "error", "-i", clip.path,
+                                                             "-q:v", "3", staging.appendingPathComponent("%04d.jpg").path])
+            guard run.status == 0 else {
+                try? FileManager.default.removeItem(at: staging)
+                XCTFail("ffmpeg could not decode \(clip.path): \(run.stderr)")
+                throw XCTSkip("ffmpeg failed")
+            }
+            // Another test process may have finished first: then keep its copy.
+            if (try? FileManager.default.moveItem(at: staging, to: dir)) == nil {
+                try? FileManager.default.removeItem(at: staging)
+            }
         }
         folder = dir
         return try list(dir)
