@@ -31,6 +31,11 @@ public final class FaceTracker {
     /// reported twice, not a new face.
     static let duplicateIoU: Float = 0.5
 
+    /// Frame intervals shorter than this (seconds) do not update the velocity.
+    static let minVelocityInterval: Float = 0.002
+    /// The fastest a face may move, in box widths per second.
+    static let maxSpeed: Float = 10
+
     /// A tracker with `options` (throws `TrackingError.invalidOption` when one is out of range).
     public init(options: Options = Options()) throws {
         try options.validate()
@@ -146,10 +151,11 @@ public final class FaceTracker {
             let match = search.search(frame: frame, template: track.template, around: predicted)
             track.confidence = match.confidence
             if match.confidence >= options.minTrackingConfidence {
-                if dt > 0 {
-                    let a = options.velocitySmoothing
-                    let vx = (match.box.center.x - track.box.center.x) / dt
-                    let vy = (match.box.center.y - track.box.center.y) / dt
+                if dt >= Self.minVelocityInterval {
+                    // Capped so a glitch (or timestamps a hair apart) cannot fling the prediction away.
+                    let a = options.velocitySmoothing, limit = Self.maxSpeed * track.box.width
+                    let vx = min(max((match.box.center.x - track.box.center.x) / dt, -limit), limit)
+                    let vy = min(max((match.box.center.y - track.box.center.y) / dt, -limit), limit)
                     track.velocityX += a * (vx - track.velocityX)
                     track.velocityY += a * (vy - track.velocityY)
                 }

@@ -47,9 +47,10 @@ final class TemplateSearch {
         scores = [Float](repeating: 0, count: (2 * margin + 1) * (2 * margin + 1))
     }
 
-    /// The template of `box` in `frame` (gray8).
+    /// The template of `box` in `frame` (gray8); flat (not textured) when the box is not searchable.
     func template(frame: Image, box: Rect) -> FaceTemplate {
         var raw = [Float](repeating: 0, count: size * size)
+        guard Self.isSearchable(box, in: frame) else { return FaceTemplate(raw: raw, normalized: raw, isTextured: false) }
         raw.withUnsafeMutableBufferPointer { out in
             sample(frame, originX: box.x, originY: box.y, scaleX: box.width / Float(size),
                    scaleY: box.height / Float(size), into: out.baseAddress!, side: size)
@@ -64,7 +65,7 @@ final class TemplateSearch {
     /// Blends the view of `box` in `frame` into `template` with weight `rate` (0...1), in place.
     func adapt(_ template: inout FaceTemplate, frame: Image, box: Rect, rate: Float) {
         let n = size * size
-        guard template.raw.count == n, template.normalized.count == n else { return }
+        guard template.raw.count == n, template.normalized.count == n, Self.isSearchable(box, in: frame) else { return }
         let keep = 1 - rate
         template.isTextured = patch.withUnsafeMutableBufferPointer { scratch in
             let view = scratch.baseAddress!
@@ -86,7 +87,7 @@ final class TemplateSearch {
     /// Searches `frame` (gray8) for `template` around `predicted`; confidence 0 and the predicted box
     /// when the template or the box cannot be searched.
     func search(frame: Image, template: FaceTemplate, around predicted: Rect) -> Match {
-        guard template.isTextured, predicted.isFinite, predicted.width >= 2, predicted.height >= 2 else {
+        guard template.isTextured, Self.isSearchable(predicted, in: frame) else {
             return Match(box: predicted, confidence: 0)
         }
         let t = Float(size)
@@ -159,6 +160,14 @@ final class TemplateSearch {
                 }
             }
         }
+    }
+
+    /// True when `box` is finite, at least 2 pixels wide and tall, and within a few frame sizes of the
+    /// frame (anything else cannot be a face on it).
+    static func isSearchable(_ box: Rect, in frame: Image) -> Bool {
+        let w = Float(frame.width), h = Float(frame.height)
+        return box.isFinite && box.width >= 2 && box.height >= 2 && box.width <= 4 * w && box.height <= 4 * h
+            && box.maxX > -w && box.minX < 2 * w && box.maxY > -h && box.minY < 2 * h
     }
 
     /// The vertex offset (in −1...1 steps from the middle sample) of the parabola through three
