@@ -15,6 +15,9 @@ extension FaceTracker {
         /// Weight of the newest view when the template adapts on a confidently tracked frame, 0...1
         /// (detections re-seed the template completely).
         public var learningRate: Float = 0.1
+        /// Peak NCC a search needs for the template to adapt to the new view (lower matches, e.g. a face
+        /// partly covered by another, would teach the template the occluder); 0...1.
+        public var minAdaptConfidence: Float = 0.7
         /// Weight of the newest frame-to-frame displacement in the constant-velocity prediction, 0...1.
         public var velocitySmoothing: Float = 0.5
         /// Peak NCC below which a search is not trusted: the box coasts on its predicted motion and the
@@ -54,6 +57,8 @@ extension FaceTracker {
             try check((1...32).contains(searchMargin), "searchMargin", "\(searchMargin) must be in 1...32")
             try check(scaleStep >= 0 && scaleStep <= 0.25, "scaleStep", "\(scaleStep) must be in 0...0.25")
             try check(learningRate >= 0 && learningRate <= 1, "learningRate", "\(learningRate) must be in 0...1")
+            try check(minAdaptConfidence >= 0 && minAdaptConfidence <= 1, "minAdaptConfidence",
+                      "\(minAdaptConfidence) must be in 0...1")
             try check(velocitySmoothing >= 0 && velocitySmoothing <= 1, "velocitySmoothing",
                       "\(velocitySmoothing) must be in 0...1")
             try check(minTrackingConfidence >= 0 && minTrackingConfidence <= 1, "minTrackingConfidence",

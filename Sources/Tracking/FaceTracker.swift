@@ -10,7 +10,7 @@ import Imaging
 /// track takes the detection's box and landmarks and re-seeds its template; an unmatched detection
 /// starts a tentative track, confirmed (given the next id) after `minHits` detections or at once when
 /// its score reaches `confirmScore`; a tentative track that misses more than `maxTentativeMisses` detector
-/// frames in a row is dropped silently.
+/// frames in a row is dropped silently, and a second detection of a matched face (IoU ≥ 0.5) is ignored.
 /// A confirmed track ends after `maxLostTime` seconds without a detection, after `maxLowConfidenceTime`
 /// seconds of failed searches, or when its box leaves the frame.
 ///
@@ -24,6 +24,17 @@ public final class FaceTracker {
     private var nextID = 1
     private var frameWidth = 0
     private var frameHeight = 0
+    /// The last valid frame time (used in place of a non-finite one).
+    private var lastFrameTime = 0.0
+
+    /// An unmatched detection overlapping a track that a detection matched this much is the same face
+    /// reported twice, not a new face.
+    static let duplicateIoU: Float = 0.5
+
+    /// Frame intervals shorter than this (seconds) do not update the velocity.
+    static let minVelocityInterval: Float = 0.002
+    /// The fastest a face may move, in box widths per second.
+    static let maxSpeed: Float = 10
 
     /// A tracker with `options` (throws `TrackingError.invalidOption` when one is out of range).
     public init(options: Options = Options()) throws {
@@ -38,6 +49,7 @@ public final class FaceTracker {
     /// Processes a frame on which the detector ran: follows every track visually, matches `detections`
     /// to the tracks, starts and confirms tracks, and ends the lost ones.
     public func update(frame: Image, time: Double, detections: [DetectedFace]) -> TrackingResult {
+        let time = validated(time)
         let gray = frame.format == .gray8 ? frame : frame.converted(to: .gray8)
         var result = TrackingResult()
         result.ended += adopt(gray)
@@ -74,7 +86,9 @@ public final class FaceTracker {
             kept.append(track)
         }
         tracks = kept
+        let matchedBoxes = pairs.map { valid[$0.column].box }
         for (j, detection) in valid.enumerated() where !detectionUsed[j] {
+            if matchedBoxes.contains(where: { $0.iou(detection.box) >= Self.duplicateIoU }) { continue }
             let track = Track(detection: detection, time: time, template: search.template(frame: gray, box: detection.box))
             tracks.append(track)
             if options.minHits <= 1 || detection.score >= options.confirmScore { confirm(track, into: &result) }
@@ -86,6 +100,7 @@ public final class FaceTracker {
 
     /// Processes a frame without detections: follows every track visually and ends the lost ones.
     public func track(frame: Image, time: Double) -> TrackingResult {
+        let time = validated(time)
         let gray = frame.format == .gray8 ? frame : frame.converted(to: .gray8)
         var result = TrackingResult()
         result.ended += adopt(gray)
@@ -95,14 +110,28 @@ public final class FaceTracker {
         return result
     }
 
-    /// Ends every confirmed track at the end of a stream (reason `.streamEnded`) and forgets all tracks.
+    /// Ends every confirmed track at the end of a stream at `time` (reason `.streamEnded`) and forgets
+    /// all tracks; the tracker can then start a new stream.
     public func finish(time: Double) -> [EndedTrack] {
-        let ended = tracks.filter(\.isConfirmed).map { $0.ended(.streamEnded) }
+        let end = validated(time)
+        let ended = tracks.filter(\.isConfirmed).map { track in
+            var record = track.ended(.streamEnded)
+            record.lastSeen = min(record.lastSeen, end)
+            return record
+        }
         tracks.removeAll()
         return ended
     }
 
     // MARK: - Steps
+
+    /// `time`, or the previous frame's time when it is not finite (so a bad timestamp neither ends nor
+    /// freezes tracks).
+    private func validated(_ time: Double) -> Double {
+        guard time.isFinite else { return lastFrameTime }
+        lastFrameTime = time
+        return time
+    }
 
     /// Ends all tracks when the frame size changes (their boxes and templates belong to the old size).
     private func adopt(_ frame: Image) -> [EndedTrack] {
@@ -122,15 +151,16 @@ public final class FaceTracker {
             let match = search.search(frame: frame, template: track.template, around: predicted)
             track.confidence = match.confidence
             if match.confidence >= options.minTrackingConfidence {
-                if dt > 0 {
-                    let a = options.velocitySmoothing
-                    let vx = (match.box.center.x - track.box.center.x) / dt
-                    let vy = (match.box.center.y - track.box.center.y) / dt
+                if dt >= Self.minVelocityInterval {
+                    // Capped so a glitch (or timestamps a hair apart) cannot fling the prediction away.
+                    let a = options.velocitySmoothing, limit = Self.maxSpeed * track.box.width
+                    let vx = min(max((match.box.center.x - track.box.center.x) / dt, -limit), limit)
+                    let vy = min(max((match.box.center.y - track.box.center.y) / dt, -limit), limit)
                     track.velocityX += a * (vx - track.velocityX)
                     track.velocityY += a * (vy - track.velocityY)
                 }
                 track.move(to: match.box)
-                if options.learningRate > 0 {
+                if options.learningRate > 0, match.confidence >= options.minAdaptConfidence {
                     search.adapt(&track.template, frame: frame, box: match.box, rate: options.learningRate)
                 }
                 track.lastSeen = time

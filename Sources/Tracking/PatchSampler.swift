@@ -23,7 +23,7 @@ final class PatchSampler {
                 for d in 0..<count {
                     let lo = origin + Float(d) * scale
                     for t in 0..<taps {
-                        let i = Int((lo + (Float(t) + 0.5) * step).rounded(.down))
+                        let i = PatchSampler.index(lo + (Float(t) + 0.5) * step)
                         indices[d * taps + t] = min(max(i, 0), limit - 1)
                         weights[d * taps + t] = weight
                     }
@@ -33,7 +33,7 @@ final class PatchSampler {
                 reserve(count * taps)
                 for d in 0..<count {
                     let lo = origin + Float(d) * scale, hi = lo + scale
-                    let first = Int(lo.rounded(.down))
+                    let first = PatchSampler.index(lo)
                     for t in 0..<taps {
                         let i = first + t
                         let overlap = min(Float(i + 1), hi) - max(Float(i), lo)
@@ -47,7 +47,7 @@ final class PatchSampler {
                 for d in 0..<count {
                     let f = origin + (Float(d) + 0.5) * scale - 0.5
                     let s = f.rounded(.down)
-                    let i = Int(s)
+                    let i = PatchSampler.index(s)
                     let w1 = f - s
                     indices[2 * d] = min(max(i, 0), limit - 1)
                     indices[2 * d + 1] = min(max(i + 1, 0), limit - 1)
@@ -69,6 +69,12 @@ final class PatchSampler {
     /// instead of its whole footprint.
     static let maxAreaScale: Float = 4
     static let decimatedTaps = 4
+
+    /// `x` rounded down to an Int, clamped far outside any frame (so absurd boxes cannot trap).
+    @inline(__always)
+    static func index(_ x: Float) -> Int {
+        Int(min(max(x, -1e7), 1e7).rounded(.down))
+    }
 
     private var xAxis = Axis()
     private var yAxis = Axis()

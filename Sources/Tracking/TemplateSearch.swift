@@ -47,9 +47,10 @@ final class TemplateSearch {
         scores = [Float](repeating: 0, count: (2 * margin + 1) * (2 * margin + 1))
     }
 
-    /// The template of `box` in `frame` (gray8).
+    /// The template of `box` in `frame` (gray8); flat (not textured) when the box is not searchable.
     func template(frame: Image, box: Rect) -> FaceTemplate {
         var raw = [Float](repeating: 0, count: size * size)
+        guard Self.isSearchable(box, in: frame) else { return FaceTemplate(raw: raw, normalized: raw, isTextured: false) }
         raw.withUnsafeMutableBufferPointer { out in
             sample(frame, originX: box.x, originY: box.y, scaleX: box.width / Float(size),
                    scaleY: box.height / Float(size), into: out.baseAddress!, side: size)
@@ -61,23 +62,32 @@ final class TemplateSearch {
         return FaceTemplate(raw: raw, normalized: normalized, isTextured: textured)
     }
 
-    /// Blends the view of `box` in `frame` into `template` with weight `rate` (0...1).
+    /// Blends the view of `box` in `frame` into `template` with weight `rate` (0...1), in place.
     func adapt(_ template: inout FaceTemplate, frame: Image, box: Rect, rate: Float) {
-        let view = self.template(frame: frame, box: box)
+        let n = size * size
+        guard template.raw.count == n, template.normalized.count == n, Self.isSearchable(box, in: frame) else { return }
         let keep = 1 - rate
-        for i in 0..<template.raw.count {
-            template.raw[i] = template.raw[i] * keep + view.raw[i] * rate
-        }
-        template.normalized = template.raw
-        template.isTextured = template.normalized.withUnsafeMutableBufferPointer {
-            CrossCorrelation.normalize($0.baseAddress!, count: size * size)
+        template.isTextured = patch.withUnsafeMutableBufferPointer { scratch in
+            let view = scratch.baseAddress!
+            sample(frame, originX: box.x, originY: box.y, scaleX: box.width / Float(size),
+                   scaleY: box.height / Float(size), into: view, side: size)
+            return template.raw.withUnsafeMutableBufferPointer { raw in
+                template.normalized.withUnsafeMutableBufferPointer { normalized in
+                    for i in 0..<n {
+                        let v = raw[i] * keep + view[i] * rate
+                        raw[i] = v
+                        normalized[i] = v
+                    }
+                    return CrossCorrelation.normalize(normalized.baseAddress!, count: n)
+                }
+            }
         }
     }
 
     /// Searches `frame` (gray8) for `template` around `predicted`; confidence 0 and the predicted box
     /// when the template or the box cannot be searched.
     func search(frame: Image, template: FaceTemplate, around predicted: Rect) -> Match {
-        guard template.isTextured, predicted.isFinite, predicted.width >= 2, predicted.height >= 2 else {
+        guard template.isTextured, Self.isSearchable(predicted, in: frame) else {
             return Match(box: predicted, confidence: 0)
         }
         let t = Float(size)
@@ -88,24 +98,31 @@ final class TemplateSearch {
         }
         var centre = Point(x: predicted.center.x + found.dx * sx, y: predicted.center.y + found.dy * sy)
         // Scale: the same template against the box shrunk and grown by `scaleStep`, near that position.
-        var peaks: [Float] = [0, found.score, 0]
-        var centres = [centre, centre, centre]
-        for (slot, factor) in [(0, 1 - scaleStep), (2, 1 + scaleStep)] where scaleStep > 0 {
-            let w = predicted.width * factor, h = predicted.height * factor
-            let box = Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h)
-            if let other = placement(frame, template, box: box, scaleX: sx * factor, scaleY: sy * factor,
-                                     radius: scaleRadius) {
-                peaks[slot] = other.score
-                centres[slot] = Point(x: centre.x + other.dx * sx * factor, y: centre.y + other.dy * sy * factor)
-            }
+        var smaller = (score: Float(0), centre: centre), larger = smaller
+        if scaleStep > 0 {
+            smaller = scaled(frame, template, predicted, centre: centre, factor: 1 - scaleStep) ?? smaller
+            larger = scaled(frame, template, predicted, centre: centre, factor: 1 + scaleStep) ?? larger
         }
-        let best = peaks.indices.max { peaks[$0] < peaks[$1] } ?? 1
-        centre = centres[best]
-        let offset = Self.parabolaPeak(peaks[0], peaks[1], peaks[2]) ?? Float(best - 1)
+        var peak = found.score, step: Float = 0
+        if smaller.score > peak { peak = smaller.score; centre = smaller.centre; step = -1 }
+        if larger.score > peak { peak = larger.score; centre = larger.centre; step = 1 }
+        let offset = Self.parabolaPeak(smaller.score, found.score, larger.score) ?? step
         let scale = 1 + min(max(offset, -1), 1) * scaleStep
         let w = predicted.width * scale, h = predicted.height * scale
         return Match(box: Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h),
-                     confidence: min(max(peaks[best], 0), 1))
+                     confidence: min(max(peak, 0), 1))
+    }
+
+    /// The best score and centre of the template within ±`scaleRadius` of `centre` with the box scaled by `factor`.
+    private func scaled(_ frame: Image, _ template: FaceTemplate, _ predicted: Rect, centre: Point,
+                        factor: Float) -> (score: Float, centre: Point)? {
+        let w = predicted.width * factor, h = predicted.height * factor
+        let sx = w / Float(size), sy = h / Float(size)
+        let box = Rect(x: centre.x - w / 2, y: centre.y - h / 2, width: w, height: h)
+        guard let found = placement(frame, template, box: box, scaleX: sx, scaleY: sy, radius: scaleRadius) else {
+            return nil
+        }
+        return (found.score, Point(x: centre.x + found.dx * sx, y: centre.y + found.dy * sy))
     }
 
     /// The best placement of `template` within ±`radius` template pixels of `box`: its offset in
@@ -143,6 +160,14 @@ final class TemplateSearch {
                 }
             }
         }
+    }
+
+    /// True when `box` is finite, at least 2 pixels wide and tall, and within a few frame sizes of the
+    /// frame (anything else cannot be a face on it).
+    static func isSearchable(_ box: Rect, in frame: Image) -> Bool {
+        let w = Float(frame.width), h = Float(frame.height)
+        return box.isFinite && box.width >= 2 && box.height >= 2 && box.width <= 4 * w && box.height <= 4 * h
+            && box.maxX > -w && box.minX < 2 * w && box.maxY > -h && box.minY < 2 * h
     }
 
     /// The vertex offset (in −1...1 steps from the middle sample) of the parabola through three

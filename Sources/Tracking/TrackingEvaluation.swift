@@ -10,7 +10,7 @@ import Imaging
 /// includes misses (e.g. a face not yet confirmed); `meanMatchedIoU` only over the matched ones, and
 /// `recall` is the fraction matched with IoU ≥ 0.5. The number of people is estimated by the number
 /// of ids a tracker gives when it is fed detections on every frame (`referenceTrackIDs`), next to the
-/// most faces detected in one frame.
+/// most faces detected in one frame; identity stability by the id switches against that tracker.
 public enum TrackingEvaluation {
     /// The measured numbers.
     public struct Report: Sendable, Equatable, CustomStringConvertible {
@@ -34,6 +34,9 @@ public enum TrackingEvaluation {
         public var trackIDs = 0
         /// Distinct track ids when the same tracker gets detections on every frame: the people estimate.
         public var referenceTrackIDs = 0
+        /// Identity switches: times a face followed by the every-frame tracker (matched at IoU ≥ 0.5) is
+        /// covered by a different id of the evaluated tracker than the last time it was covered.
+        public var idSwitches = 0
         /// The most reference detections in one frame.
         public var maxFacesInFrame = 0
         /// Seconds spent in the evaluated tracker's `update`/`track` calls.
@@ -51,9 +54,9 @@ public enum TrackingEvaluation {
         public var description: String {
             String(format: "frames %d, detect every %d: mean IoU %.3f (matched %.3f), recall %.3f, "
                    + "%d/%d detections matched, %d extra boxes; track ids %d vs %d when detecting every frame "
-                   + "(max %d faces in a frame); tracker %.3f ms per face per frame",
+                   + "(max %d faces in a frame), %d id switches; tracker %.3f ms per face per frame",
                    frames, detectEvery, meanIoU, meanMatchedIoU, recall, matched, detections, extraBoxes,
-                   trackIDs, referenceTrackIDs, maxFacesInFrame, millisecondsPerFace)
+                   trackIDs, referenceTrackIDs, maxFacesInFrame, idSwitches, millisecondsPerFace)
         }
     }
 
@@ -86,6 +89,22 @@ public enum TrackingEvaluation {
         return report
     }
 
+    /// Counts identity switches of `tracked` against `reference` (both per-frame confirmed faces): each
+    /// frame, the two are matched one-to-one at IoU ≥ 0.5; a switch is a reference id covered by a
+    /// different tracked id than at its previous match.
+    public static func identitySwitches(reference: [[TrackedFace]], tracked: [[TrackedFace]]) -> Int {
+        var lastMatch: [Int: Int] = [:]
+        var switches = 0
+        for (expected, actual) in zip(reference, tracked) {
+            for pair in BoxAssociation.match(expected.map(\.box), actual.map(\.box), minIoU: 0.5) {
+                let id = expected[pair.row].id, other = actual[pair.column].id
+                if let previous = lastMatch[id], previous != other { switches += 1 }
+                lastMatch[id] = other
+            }
+        }
+        return switches
+    }
+
     /// Runs two trackers over `frameCount` frames — one given `detections(i)` on every frame, one only on
     /// every `detectEvery`-th frame (from frame 0) and tracking in between — and compares the second's
     /// confirmed boxes with the per-frame detections. `frame(i)` gives frame i (gray8) and its time in seconds.
@@ -97,14 +116,14 @@ public enum TrackingEvaluation {
         let evaluated = try FaceTracker(options: options)
         var referenceBoxes: [[Rect]] = []
         var trackedFaces: [[TrackedFace]] = []
-        var referenceIDs = Set<Int>()
+        var referenceFaces: [[TrackedFace]] = []
         var seconds = 0.0
         var faceFrames = 0
         for i in 0..<max(0, frameCount) {
             let (image, time) = try frame(i)
             let found = try detections(i)
             referenceBoxes.append(found.map(\.box))
-            referenceIDs.formUnion(reference.update(frame: image, time: time, detections: found).faces.map(\.id))
+            referenceFaces.append(reference.update(frame: image, time: time, detections: found).faces)
             faceFrames += evaluated.activeTrackCount
             let start = DispatchTime.now().uptimeNanoseconds
             let result = i % every == 0
@@ -115,7 +134,8 @@ public enum TrackingEvaluation {
         }
         var report = compare(reference: referenceBoxes, tracked: trackedFaces)
         report.detectEvery = every
-        report.referenceTrackIDs = referenceIDs.count
+        report.referenceTrackIDs = Set(referenceFaces.joined().map(\.id)).count
+        report.idSwitches = identitySwitches(reference: referenceFaces, tracked: trackedFaces)
         report.trackerSeconds = seconds
         report.trackedFaceFrames = faceFrames
         return report

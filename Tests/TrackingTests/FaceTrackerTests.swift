@@ -271,10 +271,20 @@ final class FaceTrackerTests: XCTestCase {
         let result = tracker.update(frame: rgb, time: 0, detections: [
             detection(box), detection(Rect(x: nan, y: 0, width: 10, height: 10)),
             detection(Rect(x: 10, y: 10, width: 0, height: 10)),
+            detection(Rect(x: 1e30, y: -1e30, width: 1e30, height: 1e30), score: 0.5),
         ])
         XCTAssertEqual(result.faces.count, 1)
+        XCTAssertEqual(result.tentative.count, 0, "the absurd box is out of the frame at once")
         let next = tracker.track(frame: rgb, time: 0.04)
         assertClose(try XCTUnwrap(next.faces.first).box, box, within: 0.5)
+        // A detector reporting the same face twice does not start a second track.
+        let twice = tracker.update(frame: rgb, time: 0.08, detections: [detection(box), detection(box.offsetBy(dx: 4, dy: 4))])
+        XCTAssertEqual(twice.faces.count + twice.tentative.count, 1)
+        // A non-finite time counts as the previous frame's: nothing ends, nothing moves.
+        let bad = tracker.track(frame: rgb, time: .nan)
+        XCTAssertEqual(bad.faces.map(\.id), [1])
+        XCTAssertTrue(bad.ended.isEmpty)
+        XCTAssertTrue(try XCTUnwrap(bad.faces.first).lastDetected.isFinite)
     }
 
     func testInvalidOptionsAreRejectedWithTheFieldName() {
