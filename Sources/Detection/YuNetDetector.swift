@@ -18,6 +18,9 @@ public final class YuNetDetector: FaceDetector {
         public var nmsThreshold: Float = 0.3
         /// Most faces returned.
         public var topK: Int = 750
+        /// Scale images to `inputWidth` (true), or take them at their own size, padded to multiples of 32 (false:
+        /// the caller has already scaled the frame, e.g. straight from its YUV planes).
+        public var scalesInput = true
         public init() {}
     }
 
@@ -47,6 +50,7 @@ public final class YuNetDetector: FaceDetector {
 
     /// The detector's input size for a frame: width `inputWidth`, height by aspect, both before padding.
     public func inputSize(for image: Image) -> (width: Int, height: Int) {
+        guard options.scalesInput else { return (image.width, image.height) }
         let width = options.inputWidth
         let height = max(1, Int((Float(image.height) * Float(width) / Float(image.width)).rounded()))
         return (width, height)

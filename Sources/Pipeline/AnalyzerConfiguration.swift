@@ -3,7 +3,9 @@ public struct AnalyzerConfiguration: Sendable {
     /// Run the detector on every Nth frame; the visual tracker follows faces in between (1 = every frame).
     public var detectEvery: Int = 5
     /// Width the frame is scaled to for the detector (aspect kept; smaller frames are used as they are).
-    public var detectionWidth: Int = 320
+    /// nil: half the frame width, within 320...640 (a 640x480 webcam is detected at 320, 1080p at 640,
+    /// where faces of 26 px are still found; see `AnalyzerConfiguration.automaticDetectionWidth`).
+    public var detectionWidth: Int?
     /// Faces whose shorter side is below this many frame pixels are ignored.
     public var minimumFaceSize: Float = 8
     /// Seconds of stream time between two classifications of one track (0: every frame).
@@ -20,14 +22,26 @@ public struct AnalyzerConfiguration: Sendable {
 
     public init() {}
 
+    /// The detection width used for frames `frameWidth` pixels wide when none is set.
+    public static func automaticDetectionWidth(frameWidth: Int) -> Int {
+        min(640, max(320, frameWidth / 2))
+    }
+
+    /// The detection width for frames `frameWidth` pixels wide.
+    public func detectionWidth(frameWidth: Int) -> Int {
+        detectionWidth ?? Self.automaticDetectionWidth(frameWidth: frameWidth)
+    }
+
     /// Checks the values; the message names the option.
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws {
             if !ok { throw PipelineError.invalidConfiguration(message) }
         }
         try check(detectEvery >= 1 && detectEvery <= 1000, "detect-every must be in 1...1000, got \(detectEvery)")
-        try check(detectionWidth >= 32 && detectionWidth <= 4096,
-                  "detector-width must be in 32...4096, got \(detectionWidth)")
+        if let detectionWidth {
+            try check(detectionWidth >= 32 && detectionWidth <= 4096,
+                      "detector-width must be in 32...4096, got \(detectionWidth)")
+        }
         try check(classifyInterval >= 0 && classifyInterval.isFinite,
                   "classify-interval must be ≥ 0 seconds, got \(classifyInterval)")
         try check(classificationsPerFrame >= 0, "classifications per frame must be ≥ 0")

@@ -105,16 +105,8 @@ public final class FrameAnalyzer {
 
     /// Detections in frame pixels, from the frame scaled to the detection width.
     private func detect(_ frame: YUVImage) throws -> [DetectedFace] {
-        let width = min(configuration.detectionWidth, frame.width)
-        let height = max(1, Int((Double(frame.height) * Double(width) / Double(frame.width)).rounded()))
-        let input = frame.rgb(width: width, height: height)
-        let sx = Float(frame.width) / Float(width), sy = Float(frame.height) / Float(height)
-        return try detector.detect(in: input).compactMap { face in
-            var scaled = face
-            scaled.box = face.box.scaled(x: sx, y: sy)
-            scaled.landmarks = face.landmarks?.mapped { Point(x: $0.x * sx, y: $0.y * sy) }
-            return min(scaled.box.width, scaled.box.height) >= configuration.minimumFaceSize ? scaled : nil
-        }
+        try detector.detect(in: frame, width: configuration.detectionWidth(frameWidth: frame.width),
+                            minimumFaceSize: configuration.minimumFaceSize)
     }
 
     /// The tracks to classify now: never-classified first, then those waiting longest, within the budget.

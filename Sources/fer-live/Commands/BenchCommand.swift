@@ -6,10 +6,19 @@ import Foundation
 import Imaging
 import Inference
 
-/// `fer-live bench`: latency of the shipped models on one thread, as the README reports it.
+/// `fer-live bench`: the benchmarks the README reports.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Benchmarks: model latency (default) and tracking quality.",
+        subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self],
+        defaultSubcommand: BenchModelsCommand.self)
+}
+
+/// `fer-live bench [models]`: latency of the shipped models on one thread, as the README reports it.
+struct BenchModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
         abstract: "Time the detector and the classifier on one core (median and p90 per run).")
 
     @Option(help: "Folder of the models (default: found automatically).")

@@ -42,10 +42,9 @@ struct RunCommand: ParsableCommand {
 
         let locator = try recognition.locator()
         let classifier = try recognition.makeClassifier(locator)
-        var configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
-        configuration.detectionWidth = recognition.detectorWidth
+        let configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
         let analyzer = try FrameAnalyzer(
-            detector: try recognition.makeDetector(locator), classifier: classifier,
+            detector: try recognition.makeDetector(locator, scalesInput: false), classifier: classifier,
             tracker: try FaceTracker(), configuration: configuration)
 
         // The window, unless headless or no display (said once, then headless).

@@ -57,7 +57,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Time constant of the emotion smoothing, in seconds (0: none).")
     var smoothing: Double = AnalyzerConfiguration().smoothingTime
 
-    func configuration(detectorWidth: Int) throws -> AnalyzerConfiguration {
+    func configuration(detectorWidth: Int?) throws -> AnalyzerConfiguration {
         var c = AnalyzerConfiguration()
         c.detectEvery = detectEvery
         c.classifyInterval = classifyInterval

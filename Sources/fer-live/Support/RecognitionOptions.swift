@@ -15,8 +15,8 @@ struct RecognitionOptions: ParsableArguments {
     @Option(help: "Report only these emotions, renormalised (e.g. happy,sad,surprise,neutral).")
     var emotions: String?
 
-    @Option(help: "Width in pixels the detector works at (the frame is scaled to it).")
-    var detectorWidth: Int = 320
+    @Option(help: "Width in pixels the detector works at (the image is scaled to it). Default: 320 for photos; for video, half the frame width within 320...640.")
+    var detectorWidth: Int?
 
     @Option(help: "Minimum detector score of a face (0-1).")
     var scoreThreshold: Float = 0.6
@@ -27,7 +27,7 @@ struct RecognitionOptions: ParsableArguments {
     }
 
     func validate() throws {
-        guard (32...4096).contains(detectorWidth) else {
+        if let detectorWidth, !(32...4096).contains(detectorWidth) {
             throw ValidationError("--detector-width must be between 32 and 4096, got \(detectorWidth)")
         }
         guard (0...1).contains(scoreThreshold) else {
@@ -41,9 +41,12 @@ struct RecognitionOptions: ParsableArguments {
         try EmotionClassifier(modelURL: locator.classifier(named: classifier), emotions: emotionList)
     }
 
-    func makeDetector(_ locator: ModelLocator) throws -> FaceDetector {
+    /// The detector for photos (`scalesInput`: it scales each image to the detector width) or for video
+    /// (the pipeline hands it frames already scaled).
+    func makeDetector(_ locator: ModelLocator, scalesInput: Bool = true) throws -> FaceDetector {
         var options = YuNetDetector.Options()
-        options.inputWidth = detectorWidth
+        options.inputWidth = detectorWidth ?? 320
+        options.scalesInput = scalesInput
         options.scoreThreshold = scoreThreshold
         return try YuNetDetector(modelURL: locator.detector, options: options)
     }
