@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fer-live's two entry points on a Debian 12 machine (root, or a user with sudo):
-#   ./dev.sh run    install system packages, build the release binary, run the main job
+#   ./dev.sh run [ARGS]   install system packages, build the release binary, run `fer-live ARGS`
+#                         (no ARGS: /dev/video0, or the bundled demo clip when there is no camera)
 #   ./dev.sh test   install what the tests need too, build, run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,8 +41,14 @@ case "${1:-}" in
 run)
     install_packages "${RUNTIME_PACKAGES[@]}"
     swift build -c release --product fer-live
-    OPENBLAS_NUM_THREADS=1 .build/release/fer-live image Tests/Fixtures/two_people.jpg --out two_people.annotated.jpg
-    echo "annotated copy: two_people.annotated.jpg"
+    shift
+    OPENBLAS_NUM_THREADS=1 exec .build/release/fer-live "$@"
+    ;;
+bench)
+    install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    swift build -c release --product fer-live
+    shift
+    exec Tests/Benchmarks/live_pipeline.sh "$@"
     ;;
 test)
     install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
@@ -53,7 +60,7 @@ test)
     OPENBLAS_NUM_THREADS=1 swift test -c release --skip-build
     ;;
 *)
-    echo "usage: ./dev.sh run | ./dev.sh test" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds]" >&2
     exit 2
     ;;
 esac

@@ -77,3 +77,9 @@ fi
 "$BIN" "$FOUR" --headless --loop --duration "$((SECS * 2))" --stats-interval 5 --log-level warning \
     --events "$OUT/soak.jsonl.tmp" && mv "$OUT/soak.jsonl.tmp" "$OUT/soak.jsonl"
 summarise "640x480 full speed, looped, $((SECS * 2)) s (memory)" "$OUT/soak.jsonl"
+
+# Tracking quality: boxes tracked with --detect-every 5 against detecting every frame.
+if [ -s "$PED" ]; then
+    echo
+    "$BIN" bench tracking "$PED" --fps 25 --detect-every 5
+fi

@@ -42,7 +42,15 @@ struct RunCommand: ParsableCommand {
 
         let locator = try recognition.locator()
         let classifier = try recognition.makeClassifier(locator)
-        let configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
+        var configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
+        if frameSource is ImageFolderSource {
+            // Photos are unrelated scenes: detect and classify every face of every one, no smoothing across them.
+            configuration.detectEvery = 1
+            configuration.classifyInterval = 0
+            configuration.classificationsPerFrame = 0
+            configuration.smoothingTime = 0
+            configuration.emotionEventInterval = 0
+        }
         let analyzer = try FrameAnalyzer(
             detector: try recognition.makeDetector(locator, scalesInput: false), classifier: classifier,
             tracker: try FaceTracker(), configuration: configuration)

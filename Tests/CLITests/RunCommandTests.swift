@@ -1,0 +1,156 @@
+import Foundation
+import Imaging
+import TestSupport
+import XCTest
+
+/// `fer-live SOURCE`: the live pipeline run as a user runs it, on clips, pipes and an emulated camera.
+final class RunCommandTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try TestPaths.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `count` 640x480 frames of two_people.jpg drifting, as JPEGs.
+    private func frames(_ count: Int) throws -> [[UInt8]] {
+        let photo = try ImageCodec.decode(fileAt: TestPaths.fixtures.appendingPathComponent("two_people.jpg").path,
+                                          as: .rgb8)
+        let scale = Float(photo.width) / 600
+        return try (0..<count).map { i in
+            let map = AffineMap(a: scale, b: 0, tx: Float(-20 + 2 * i) * scale, c: 0, d: scale, ty: -60 * scale)
+            return try JPEGEncoder.encode(try photo.warpAffine(map, width: 640, height: 480), quality: 80)
+        }
+    }
+
+    /// An MJPEG stream: the JPEGs back to back.
+    private func mjpeg(_ count: Int) throws -> String {
+        let path = directory.appendingPathComponent("clip.mjpeg").path
+        try Data(try frames(count).flatMap { $0 }).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func events(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not JSON: \($0)")
+        }
+    }
+
+    func testClipGivesTheEventStreamAndPerFrameRows() throws {
+        let clip = try mjpeg(30)
+        let rows = directory.appendingPathComponent("rows.csv").path
+        let result = try FerLiveBinary.run([clip, "--headless", "--per-frame", rows, "--stats-interval", "0"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let events = try events(result.stdout)
+        let types = events.compactMap { $0["type"] as? String }
+        XCTAssertEqual(types.filter { $0 == "track_start" }.count, 2, "\(types)")
+        XCTAssertEqual(types.filter { $0 == "track_end" }.count, 2)
+        XCTAssertGreaterThanOrEqual(types.filter { $0 == "emotion" }.count, 2)
+        XCTAssertEqual(types.last, "stats")
+        for event in events {
+            XCTAssertEqual(event["source"] as? String, clip)
+            XCTAssertNotNil(event["time"] as? String)
+        }
+        let final = try XCTUnwrap(events.last)
+        XCTAssertEqual(final["frames"] as? Int, 30)
+        XCTAssertEqual(final["dropped"] as? Int, 0)
+        let lines = try String(contentsOfFile: rows, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("frame,t,track,x,y,width,height,emotion,confidence,classified,angry,"))
+        XCTAssertGreaterThanOrEqual(lines.count - 1, 50, "about 2 faces in each of 30 frames")
+        XCTAssertEqual(Set(lines.dropFirst().map { $0.split(separator: ",")[2] }).count, 2, "two track IDs")
+    }
+
+    func testY4MFromStdin() throws {
+        // A grey C420 stream written by hand: header, then FRAME + Y + neutral chroma.
+        var y4m = Array("YUV4MPEG2 W640 H480 F25:1 Ip A1:1 C420jpeg\n".utf8)
+        for jpeg in try frames(10) {
+            let gray = try ImageCodec.decode(data: jpeg, as: .gray8)
+            y4m += Array("FRAME\n".utf8) + gray.pixels + [UInt8](repeating: 128, count: 2 * 320 * 240)
+        }
+        let result = try FerLiveBinary.run(["-", "--headless", "--stats-interval", "0"], stdin: Data(y4m))
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let events = try events(result.stdout)
+        XCTAssertEqual(events.last?["frames"] as? Int, 10)
+        XCTAssertEqual(events.first?["source"] as? String, "stdin")
+        XCTAssertGreaterThanOrEqual(events.filter { $0["type"] as? String == "track_start" }.count, 1)
+    }
+
+    func testBadSourcesGiveOneLineErrors() throws {
+        let missing = directory.appendingPathComponent("nope.mjpeg").path
+        for (source, expected) in [(missing, missing), ("/dev/null", "not a V4L2"), ("/dev/video77", "/dev/video77")] {
+            let result = try FerLiveBinary.run([source, "--headless"])
+            XCTAssertEqual(result.status, 1, "\(source): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n").filter { !$0.contains(" info ") && !$0.contains(" notice ") }
+            XCTAssertEqual(lines.count, 1, "\(source): \(result.stderr)")
+            XCTAssertTrue(lines.first?.contains(expected) ?? false, "\(source): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "")
+        }
+    }
+
+    /// An emulated camera unplugged for 2 s mid-stream: the run survives, says so, and resumes.
+    func testEmulatedCameraUnplugAndReplug() throws {
+        for (i, jpeg) in try frames(2).enumerated() {
+            try Data(jpeg).write(to: directory.appendingPathComponent("f\(i).jpg"))
+        }
+        let control = directory.appendingPathComponent("control")
+        try "present".write(to: control, atomically: true, encoding: .utf8)
+        let spec = directory.appendingPathComponent("spec.json")
+        try """
+            {"devices": [{"path": "/dev/video0", "byId": "usb-Test_Cam-video-index0", "card": "Test Cam",
+              "formats": [{"format": "mjpeg", "sizes": [{"width": 640, "height": 480, "fps": [30]}]}],
+              "frames": ["f0.jpg", "f1.jpg"], "control": "\(control.path)", "clock": "realtime"}]}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        let environment = ["FER_LIVE_V4L2_EMULATION": spec.path]
+
+        let devices = try Subprocess.run(FerLiveBinary.path, ["devices"], environment: environment)
+        XCTAssertEqual(devices.status, 0, devices.stderr)
+        XCTAssertTrue(devices.stdout.contains("Test Cam") && devices.stdout.contains("usb-Test_Cam-video-index0")
+                      && devices.stdout.contains("640x480"), devices.stdout)
+
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
+            try? "absent".write(to: control, atomically: true, encoding: .utf8)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 4) {
+            try? "present".write(to: control, atomically: true, encoding: .utf8)
+        }
+        let result = try Subprocess.run(FerLiveBinary.path, ["/dev/video0", "--headless", "--duration", "7",
+                                                             "--stats-interval", "0"],
+                                        environment: environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 })
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let events = try events(result.stdout)
+        let states = events.filter { $0["type"] as? String == "source" }.compactMap { $0["state"] as? String }
+        XCTAssertEqual(states, ["streaming", "waiting", "streaming", "ended"], result.stdout)
+        let waiting = try XCTUnwrap(events.first { $0["state"] as? String == "waiting" })
+        XCTAssertEqual(waiting["detail"] as? String, "waiting for /dev/video0: no such device")
+        XCTAssertTrue(result.stderr.contains("camera back"), result.stderr)
+        let frames = try XCTUnwrap(events.last?["frames"] as? Int)
+        XCTAssertGreaterThan(frames, 90, "about 5 of the 7 s stream at 30 fps")
+    }
+
+    /// SIGTERM: capture stops, open tracks end, the final stats are written, exit 0 within 2 s.
+    func testSIGTERMStopsCleanly() throws {
+        let clip = try mjpeg(20)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: FerLiveBinary.path)
+        process.arguments = [clip, "--headless", "--realtime", "--loop", "--stats-interval", "0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        let sent = Date()
+        kill(process.processIdentifier, SIGTERM)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 2)
+        XCTAssertEqual(process.terminationStatus, 0)
+        let events = try events(String(decoding: output, as: UTF8.self))
+        XCTAssertEqual(events.filter { $0["type"] as? String == "track_end" }.count, 2)
+        XCTAssertEqual(events.last?["type"] as? String, "stats")
+        XCTAssertEqual(events.last?["final"] as? Bool, true)
+    }
+}
