@@ -9,6 +9,13 @@ import XCTest
 /// `FER_LIVE_BENCH=1 swift test -c release --skip-build --filter FileSourceBenchmarks`
 /// (add FER_LIVE_BENCH_MALLOC=1 to run with `FrameBufferAllocator.retainFreedFrameBuffers()`).
 final class FileSourceBenchmarks: XCTestCase {
+    /// Minor page faults of this process so far.
+    static func minorFaults() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
+    }
+
     func testPerFrameCosts() throws {
         guard ProcessInfo.processInfo.environment["FER_LIVE_BENCH"] == "1" else {
             throw XCTSkip("skipped: set FER_LIVE_BENCH=1 to run the file-source timings")
@@ -33,6 +40,7 @@ final class FileSourceBenchmarks: XCTestCase {
             let width = Int(size.split(separator: "x")[0])!, height = Int(size.split(separator: "x")[1])!
             let detectorHeight = 320 * height / width
             var read = [Double](), decode = [Double](), convert = [Double]()
+            let faultsBefore = Self.minorFaults()
             while true {
                 let t0 = MonotonicClock.now
                 guard let frame = try source.next() else { break }
@@ -43,9 +51,11 @@ final class FileSourceBenchmarks: XCTestCase {
                 let t3 = MonotonicClock.now
                 read.append(t1 - t0); decode.append(t2 - t1); convert.append(t3 - t2)
             }
+            let faults = Double(Self.minorFaults() - faultsBefore) / Double(max(read.count, 1))
             func median(_ v: [Double]) -> String { String(format: "%.3f ms", v.sorted()[v.count / 2] * 1000) }
             print("BENCH \(size) \(format): \(read.count) frames; read \(median(read)), decode \(median(decode)), "
-                  + "rgb 320x\(detectorHeight) \(median(convert)) (medians per frame)")
+                  + "rgb 320x\(detectorHeight) \(median(convert)) (medians per frame); "
+                  + String(format: "%.0f page faults per frame", faults))
         }
     }
 }
