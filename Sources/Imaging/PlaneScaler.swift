@@ -77,7 +77,6 @@ enum PlaneScaler {
         // sum × multiplier >> 24 rounds sum / (fx·fy) to nearest (error < 2⁻¹⁰ for sums ≤ 255·256).
         let count = UInt32(fx * fy)
         let multiplier = (UInt32(1 << 24) + count / 2) / count
-        let half = UInt32(1 << 23)
         for y in 0..<dh {
             let first = src + y * fy * sw
             for x in 0..<sw { rowSum[x] = UInt16(first[x]) }
@@ -86,22 +85,28 @@ enum PlaneScaler {
                 for x in 0..<sw { rowSum[x] = rowSum[x] &+ UInt16(row[x]) }
             }
             let out = dst + y * dw
+            // Constant factors let the compiler unroll and vectorise the horizontal sums.
             switch fx {
-            case 1:
-                for x in 0..<dw { out[x] = UInt8(truncatingIfNeeded: (UInt32(rowSum[x]) &* multiplier &+ half) &>> 24) }
-            case 2:
-                for x in 0..<dw {
-                    let s = UInt32(rowSum[2 &* x]) &+ UInt32(rowSum[2 &* x &+ 1])
-                    out[x] = UInt8(truncatingIfNeeded: (s &* multiplier &+ half) &>> 24)
-                }
-            default:
-                for x in 0..<dw {
-                    let base = rowSum + x &* fx
-                    var s: UInt32 = 0
-                    for k in 0..<fx { s = s &+ UInt32(base[k]) }
-                    out[x] = UInt8(truncatingIfNeeded: (s &* multiplier &+ half) &>> 24)
-                }
+            case 1: horizontal(rowSum, into: out, width: dw, factor: 1, multiplier: multiplier)
+            case 2: horizontal(rowSum, into: out, width: dw, factor: 2, multiplier: multiplier)
+            case 3: horizontal(rowSum, into: out, width: dw, factor: 3, multiplier: multiplier)
+            case 4: horizontal(rowSum, into: out, width: dw, factor: 4, multiplier: multiplier)
+            case 6: horizontal(rowSum, into: out, width: dw, factor: 6, multiplier: multiplier)
+            default: horizontal(rowSum, into: out, width: dw, factor: fx, multiplier: multiplier)
             }
+        }
+    }
+
+    /// out[x] = round(Σ rowSum[x·factor ..< (x+1)·factor] / count), count folded into `multiplier`.
+    @inline(__always)
+    static func horizontal(_ rowSum: UnsafePointer<UInt16>, into out: UnsafeMutablePointer<UInt8>, width dw: Int,
+                           factor: Int, multiplier: UInt32) {
+        let half = UInt32(1 << 23)
+        for x in 0..<dw {
+            let base = rowSum + x &* factor
+            var sum: UInt32 = 0
+            for k in 0..<factor { sum = sum &+ UInt32(base[k]) }
+            out[x] = UInt8(truncatingIfNeeded: (sum &* multiplier &+ half) &>> 24)
         }
     }
 }

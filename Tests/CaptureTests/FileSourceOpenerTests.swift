@@ -80,4 +80,26 @@ final class FileSourceOpenerTests: XCTestCase {
             }
         }
     }
+
+    /// "-" reads stdin: the first bytes are sniffed and stay part of the stream.
+    func testDashReadsStdin() throws {
+        let jpeg = try Clips.bytes(Clips.fixture("two_people.jpg"))
+        let y4m = Array("YUV4MPEG2 W4 H2 F10:1 Cmono\nFRAME\n".utf8) + [UInt8](repeating: 3, count: 8)
+        for (bytes, expected) in [(jpeg + jpeg + jpeg, 3), (y4m, 1)] {
+            // Tiny pieces for the Y4M case: the sniffing must wait for enough bytes.
+            let pipe = Clips.pipe(bytes, chunk: bytes.count > 1000 ? 997 : 4, pauseEvery: 1)
+            let savedStdin = dup(STDIN_FILENO)
+            XCTAssertGreaterThanOrEqual(savedStdin, 0)
+            XCTAssertEqual(dup2(pipe.fileHandleForReading.fileDescriptor, STDIN_FILENO), STDIN_FILENO)
+            defer {
+                dup2(savedStdin, STDIN_FILENO)
+                close(savedStdin)
+            }
+            let source = try FileSourceOpener.open("-")
+            XCTAssertEqual(source.name, "stdin")
+            let frames = try Clips.drain(source)
+            XCTAssertEqual(frames.count, expected)
+            XCTAssertEqual(frames.first?.bytes.first, bytes.count == y4m.count ? 3 : 0xFF)
+        }
+    }
 }

@@ -81,3 +81,9 @@ final class FrameDecoderTests: XCTestCase {
         XCTAssertTrue(try decoder.decode(frame(.jpeg, jpeg, width: 8, height: 8)).isGray)
     }
 }
+
+final class FrameBufferAllocatorTests: XCTestCase {
+    func testGlibcAcceptsTheSettings() {
+        XCTAssertTrue(FrameBufferAllocator.retainFreedFrameBuffers())
+    }
+}

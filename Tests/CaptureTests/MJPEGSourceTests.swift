@@ -177,6 +177,25 @@ final class MJPEGSourceTests: XCTestCase {
         try? pipe.fileHandleForWriting.close()
     }
 
+    /// The shipped demo clip (Models/demo) splits into its 105 frames and decodes at 640x360.
+    func testShippedDemoClip() throws {
+        let path = TestPaths.models.appendingPathComponent("demo/pedestrians.mjpeg").path
+        let source = try FileSourceOpener.open(path, frameRate: 25)
+        XCTAssertTrue(source is MJPEGSource)
+        let decoder = try FrameDecoder(sourceName: path)
+        var count = 0
+        while let frame = try source.next() {
+            let yuv = try decoder.decode(frame)
+            XCTAssertEqual(yuv.width, 640)
+            XCTAssertEqual(yuv.height, 360)
+            XCTAssertEqual(yuv.chromaWidth, 320)
+            XCTAssertNil(decoder.lastWarning)
+            count += 1
+        }
+        XCTAssertEqual(count, 105)
+        XCTAssertEqual(source.skippedFrames, 0)
+    }
+
     /// The real 1080p clip (../shared) converted to MJPEG: all 105 frames come out and decode to 1920x1080.
     func testPedestrianClipAt1080p() throws {
         guard let video = TestPaths.shared("media/pedestrians_1080p.mp4") else {
