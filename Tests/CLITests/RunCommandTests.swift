@@ -153,4 +153,20 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(events.last?["type"] as? String, "stats")
         XCTAssertEqual(events.last?["final"] as? Bool, true)
     }
+
+    /// Tracking on real footage that ships with the repository (the demo clip, 640x360, 105 frames, 25 fps):
+    /// boxes tracked between detections every 5 frames stay on the per-frame detections and IDs stay stable.
+    func testTrackingBenchOnTheDemoClip() throws {
+        let clip = TestPaths.models.appendingPathComponent("demo/pedestrians.mjpeg").path
+        let result = try FerLiveBinary.run(["bench", "tracking", clip, "--fps", "25", "--detect-every", "5",
+                                            "--detector-width", "640", "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["frames"] as? Int, 105)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(report["mean_iou"] as? Double), 0.7, result.stdout)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(report["id_switches"] as? Int), 2, result.stdout)
+        let ids = try XCTUnwrap(report["track_ids"] as? Int), reference = try XCTUnwrap(report["reference_track_ids"] as? Int)
+        XCTAssertLessThanOrEqual(ids, reference, "no more IDs than when detecting every frame")
+        XCTAssertGreaterThanOrEqual(ids, reference - 4, result.stdout)
+    }
 }

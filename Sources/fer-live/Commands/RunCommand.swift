@@ -30,10 +30,13 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let logger = LogSetup.makeLogger(level: output.logLevel)
+        // Keep freed frame buffers mapped: fresh multi-megabyte allocations fault their pages in again every frame.
+        FrameBufferAllocator.retainFreedFrameBuffers()
         let frameSource: FrameSource
+        let resolved: SourceResolver.Resolved
         do {
             let system = try SourceResolver.system(logger: logger)
-            let resolved = try SourceResolver.resolve(source, system: system, logger: logger, models: recognition.models)
+            resolved = try SourceResolver.resolve(source, system: system, logger: logger, models: recognition.models)
             frameSource = try resolved.open(camera: camera, files: files, system: system, logger: logger)
         } catch {
             Diagnostics.error("\(error)")
@@ -43,6 +46,9 @@ struct RunCommand: ParsableCommand {
         let locator = try recognition.locator()
         let classifier = try recognition.makeClassifier(locator)
         var configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
+        if case .demo = resolved, recognition.detectorWidth == nil {
+            configuration.detectionWidth = 640  // the demo clip's faces are 20-30 px: detect at full width
+        }
         if frameSource is ImageFolderSource {
             // Photos are unrelated scenes: detect and classify every face of every one, no smoothing across them.
             configuration.detectEvery = 1

@@ -52,7 +52,7 @@ extension SourceResolver.Resolved {
         case .file(let path):
             return try Self.openFile(path, fps: camera.fps, realtime: files.realtime, loop: files.loop)
         case .demo(let path):
-            return try Self.openFile(path, fps: camera.fps, realtime: true, loop: true)
+            return try Self.openFile(path, fps: camera.fps ?? 25, realtime: true, loop: true)  // the clip is 25 fps
         }
     }
 
