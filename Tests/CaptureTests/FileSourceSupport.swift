@@ -6,17 +6,10 @@ import XCTest
 /// Clips made at test time with ffmpeg from the committed fixtures, and small helpers for the file-source tests.
 enum Clips {
     /// The ffmpeg executable, or nil (tests that need it skip).
-    static let ffmpeg: String? = {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for dir in dirs + ["/usr/bin", "/usr/local/bin"] {
-            let path = "\(dir)/ffmpeg"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }()
+    static var ffmpeg: String? { ExternalTools.ffmpeg }
 
     static func requireFFmpeg() throws -> String {
-        guard let ffmpeg else { throw XCTSkip("skipped: needs ffmpeg on PATH to make test clips") }
+        guard let ffmpeg else { throw XCTSkip(ExternalTools.missingFFmpeg("make test clips")) }
         return ffmpeg
     }
 

@@ -49,17 +49,10 @@ enum TestImages {
     // MARK: ffmpeg
 
     /// The ffmpeg executable, or nil (tests that need it skip).
-    static let ffmpeg: String? = {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for dir in dirs + ["/usr/bin", "/usr/local/bin"] {
-            let path = "\(dir)/ffmpeg"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }()
+    static var ffmpeg: String? { ExternalTools.ffmpeg }
 
     static func requireFFmpeg() throws -> String {
-        guard let ffmpeg else { throw XCTSkip("skipped: needs ffmpeg on PATH to make reference PNGs") }
+        guard let ffmpeg else { throw XCTSkip(ExternalTools.missingFFmpeg("make reference PNGs")) }
         return ffmpeg
     }
 

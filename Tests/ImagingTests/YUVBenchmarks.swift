@@ -1,20 +1,14 @@
 import CTurboJPEG
 import Foundation
 import Imaging
+import TestSupport
 import XCTest
 
 /// Timings of the per-frame decode and conversion. Runs only with FER_LIVE_BENCH=1 in a release build:
 /// `FER_LIVE_BENCH=1 swift test -c release --skip-build --filter YUVBenchmarks`; prints medians.
 final class YUVBenchmarks: XCTestCase {
     private func median(_ label: String, runs: Int = 100, _ body: () throws -> Void) rethrows {
-        var times = [Double]()
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        print(String(format: "BENCH %-48@ median %.3f ms  (min %.3f)", label as NSString, times[runs / 2], times[0]))
+        try BenchmarkTiming.median(label, runs: runs, body)
     }
 
     func testTimings() throws {
