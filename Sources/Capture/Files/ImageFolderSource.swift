@@ -8,7 +8,7 @@ import Imaging
 /// Presentation times advance at `frameRate` (default 1 fps: still photos are not a video; the rate
 /// matters only for `PacedSource` and for time-based smoothing). A file that cannot be read or is not
 /// a JPEG/PNG is skipped, counted and reported to `skipHandler` (or logged) with its name.
-public final class ImageFolderSource: FrameSource, @unchecked Sendable {
+public final class ImageFolderSource: FileSourceBase, FrameSource, @unchecked Sendable {
     /// The frame rate used when the caller gives none.
     public static let defaultFrameRate = 1.0
     /// The extensions a directory listing keeps (case-insensitive).
@@ -23,7 +23,6 @@ public final class ImageFolderSource: FrameSource, @unchecked Sendable {
     /// The image files, in delivery order.
     public let paths: [String]
 
-    private let bookkeeping = SourceBookkeeping()
     private let frameDuration: Double
     private let lock = NSLock()
     private var cancelled = false
@@ -61,19 +60,6 @@ public final class ImageFolderSource: FrameSource, @unchecked Sendable {
         self.paths = paths
         self.frameRate = frameRate
         self.frameDuration = 1 / frameRate
-    }
-
-    public var skippedFrames: Int { bookkeeping.skippedFrames }
-
-    public var stateHandler: (@Sendable (SourceState) -> Void)? {
-        get { bookkeeping.stateHandler }
-        set { bookkeeping.stateHandler = newValue }
-    }
-
-    /// Called with a one-line reason naming the file for each skipped image (default: a log warning).
-    public var skipHandler: (@Sendable (String) -> Void)? {
-        get { bookkeeping.skipHandler }
-        set { bookkeeping.skipHandler = newValue }
     }
 
     public func cancel() {

@@ -4,7 +4,7 @@
 /// Bytes between frames that are not a JPEG are skipped and counted as one skipped frame per run;
 /// a frame whose markers are invalid is skipped and counted; a frame cut off by the end of the stream
 /// is counted and the stream ends. Width and height come from each frame's SOF segment.
-public final class MJPEGSource: FrameSource, @unchecked Sendable {
+public final class MJPEGSource: FileSourceBase, FrameSource, @unchecked Sendable {
     /// The frame rate assumed when the caller gives none.
     public static let defaultFrameRate = 30.0
 
@@ -17,7 +17,6 @@ public final class MJPEGSource: FrameSource, @unchecked Sendable {
 
     private let stream: ByteStream
     private let scanner = JPEGFrameScanner()
-    private let bookkeeping = SourceBookkeeping()
     private let frameDuration: Double
     /// Capture-thread state: frames delivered or skipped so far (the next sequence number).
     private var index = 0
@@ -42,19 +41,6 @@ public final class MJPEGSource: FrameSource, @unchecked Sendable {
         self.name = stream.name
         self.frameRate = frameRate
         self.frameDuration = 1 / frameRate
-    }
-
-    public var skippedFrames: Int { bookkeeping.skippedFrames }
-
-    public var stateHandler: (@Sendable (SourceState) -> Void)? {
-        get { bookkeeping.stateHandler }
-        set { bookkeeping.stateHandler = newValue }
-    }
-
-    /// Called with a one-line reason for each skipped frame or garbage run (default: a log warning).
-    public var skipHandler: (@Sendable (String) -> Void)? {
-        get { bookkeeping.skipHandler }
-        set { bookkeeping.skipHandler = newValue }
     }
 
     public func cancel() {

@@ -9,7 +9,7 @@ import Imaging
 /// `skippedFrames` and the stream ends cleanly. A frame header that is not `FRAME` throws
 /// `FileSourceError.corruptStream`: Y4M has no sync markers, so once bytes are lost every later frame
 /// boundary is unknown and resynchronising would deliver garbage.
-public final class Y4MSource: FrameSource, @unchecked Sendable {
+public final class Y4MSource: FileSourceBase, FrameSource, @unchecked Sendable {
     /// The file name or "stdin".
     public let name: String
     /// The parsed stream header.
@@ -23,7 +23,6 @@ public final class Y4MSource: FrameSource, @unchecked Sendable {
     static let maximumHeaderLength = 4096
 
     private let stream: ByteStream
-    private let bookkeeping = SourceBookkeeping()
     /// Seconds per frame for presentation times (1/30 when the header declares no rate).
     private let frameDuration: Double
     /// Capture-thread state.
@@ -55,19 +54,6 @@ public final class Y4MSource: FrameSource, @unchecked Sendable {
         }
         header = try Y4MHeader.parse(line[...], name: stream.name)
         frameDuration = 1 / (header.framesPerSecond ?? fallbackFrameRate)
-    }
-
-    public var skippedFrames: Int { bookkeeping.skippedFrames }
-
-    public var stateHandler: (@Sendable (SourceState) -> Void)? {
-        get { bookkeeping.stateHandler }
-        set { bookkeeping.stateHandler = newValue }
-    }
-
-    /// Called with a one-line reason for each skipped frame (default: a log warning).
-    public var skipHandler: (@Sendable (String) -> Void)? {
-        get { bookkeeping.skipHandler }
-        set { bookkeeping.skipHandler = newValue }
     }
 
     public func cancel() {
