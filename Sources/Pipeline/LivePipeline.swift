@@ -38,7 +38,7 @@ public final class LivePipeline: @unchecked Sendable {
     private let stopped = LockedFlag()
     private let lastSourceState = LockedState()
     private var lastTime = 0.0
-    private var skipReports = 0
+    private let skipReports = LockedCounter()
 
     public init(source: FrameSource, analyzer: FrameAnalyzer, eventSinks: [EventSink], frameSinks: [FrameSink] = [],
                 perFrame: PerFrameWriter? = nil, logger: Logger, options: Options = Options()) throws {
@@ -77,6 +77,7 @@ public final class LivePipeline: @unchecked Sendable {
             default: logger.info("source \(state)", metadata: ["source.name": "\(source.name)"])
             }
             publish(.source(state, time: nil))
+            eventSinks.forEach { $0.flush() }  // a lost camera is news now, not at the next frame
         }
 
         let timer = startStatsTimer()
@@ -186,9 +187,9 @@ public final class LivePipeline: @unchecked Sendable {
 
     /// Logs the first few skipped frames one by one, then one line every 100.
     private func reportSkip(_ message: String) {
-        skipReports += 1
-        if skipReports <= 5 || skipReports % 100 == 0 {
-            logger.warning("\(message)", metadata: ["source.name": "\(source.name)", "frames.skipped": "\(skipReports)"])
+        let count = skipReports.increment()
+        if count <= 5 || count % 100 == 0 {
+            logger.warning("\(message)", metadata: ["source.name": "\(source.name)", "frames.skipped": "\(count)"])
         }
     }
 
@@ -212,6 +213,14 @@ final class LockedFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// A counter shared by the decode and analysis queues.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    /// Adds one and returns the new value.
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
 
 /// The last source state published, swapped atomically.
