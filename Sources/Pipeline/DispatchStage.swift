@@ -32,6 +32,15 @@ final class DispatchStage<Input: Sendable>: @unchecked Sendable {
         return evicted == nil
     }
 
+    /// Runs `block` on the stage's queue after the items already queued (a barrier in the stream of frames).
+    func perform(_ block: @escaping @Sendable () -> Void) {
+        group.enter()
+        queue.async {
+            block()
+            self.group.leave()
+        }
+    }
+
     /// Items dropped because the stage was behind.
     var dropped: Int { buffer.dropped }
 

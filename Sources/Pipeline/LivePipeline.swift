@@ -73,11 +73,16 @@ public final class LivePipeline: @unchecked Sendable {
         }
         source.stateHandler = { [self] state in
             switch state {
-            case .waiting: logger.warning("\(state)", metadata: ["source.name": "\(source.name)"])
+            case .waiting:
+                logger.warning("\(state)", metadata: ["source.name": "\(source.name)"])
             default: logger.info("source \(state)", metadata: ["source.name": "\(source.name)"])
             }
             publish(.source(state, time: nil))
             eventSinks.forEach { $0.flush() }  // a lost camera is news now, not at the next frame
+            if case .waiting = state {
+                // The faces are gone with the camera: end their tracks once the frames before the loss are analysed.
+                decode.perform { analyze.perform { self.endTracks(reason: "source_lost") } }
+            }
         }
 
         let timer = startStatsTimer()
@@ -93,6 +98,7 @@ public final class LivePipeline: @unchecked Sendable {
         capture.start()
         done.wait()
         timer?.cancel()
+        source.stateHandler = nil  // it holds the stages
 
         statistics.setSourceSkipped(source.skippedFrames)
         for summary in analyzer.finish(time: lastTime) { publish(.trackEnd(summary, time: lastTime)) }
@@ -101,6 +107,15 @@ public final class LivePipeline: @unchecked Sendable {
         perFrame?.flush()
         eventSinks.forEach { $0.flush() }
         return totals
+    }
+
+    /// Ends every open track now (on the analysis queue), e.g. when the camera is lost.
+    private func endTracks(reason: String) {
+        for var summary in analyzer.finish(time: lastTime) {
+            summary.reason = reason
+            publish(.trackEnd(summary, time: lastTime))
+        }
+        eventSinks.forEach { $0.flush() }
     }
 
     private func captureLoop(into decode: DispatchStage<CapturedFrame>) {

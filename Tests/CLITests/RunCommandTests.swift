@@ -123,8 +123,13 @@ final class RunCommandTests: XCTestCase {
         let events = try events(result.stdout)
         let states = events.filter { $0["type"] as? String == "source" }.compactMap { $0["state"] as? String }
         XCTAssertEqual(states, ["streaming", "waiting", "streaming", "ended"], result.stdout)
-        let waiting = try XCTUnwrap(events.first { $0["state"] as? String == "waiting" })
-        XCTAssertEqual(waiting["detail"] as? String, "waiting for /dev/video0: no such device")
+        let waitingIndex = try XCTUnwrap(events.firstIndex { $0["state"] as? String == "waiting" })
+        XCTAssertEqual(events[waitingIndex]["detail"] as? String, "waiting for /dev/video0: no such device")
+        // The faces end with the camera (two tracks), not when it comes back.
+        let resumedIndex = try XCTUnwrap(events.lastIndex { $0["state"] as? String == "streaming" })
+        let lost = events[waitingIndex..<resumedIndex].filter { $0["type"] as? String == "track_end" }
+        XCTAssertEqual(lost.count, 2, result.stdout)
+        XCTAssertTrue(lost.allSatisfy { $0["reason"] as? String == "source_lost" }, "\(lost)")
         XCTAssertTrue(result.stderr.contains("camera back"), result.stderr)
         let frames = try XCTUnwrap(events.last?["frames"] as? Int)
         XCTAssertGreaterThan(frames, 90, "about 5 of the 7 s stream at 30 fps")
