@@ -54,6 +54,9 @@ def parse_args(argv=None):
     p.add_argument("--width", type=int, default=24)
     p.add_argument("--blocks", default="1,1,1,1", help="basic blocks per stage (one number per stage)")
     p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--zero-init-residual", action="store_true",
+                   help="zero-init the last BN of every residual branch (the old default; it kept the net at the "
+                        "class prior for epochs: only for comparisons)")
     # optimisation
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.1, help="peak learning rate")
@@ -219,7 +222,7 @@ def main():
           f"mean {mean} std {std}; per class {dict(zip(LABELS, counts.tolist()))}", flush=True)
 
     blocks = [int(v) for v in args.blocks.split(",")]
-    model = FERResNet(args.width, blocks, dropout=args.dropout)
+    model = FERResNet(args.width, blocks, dropout=args.dropout, zero_init_residual=args.zero_init_residual)
     macs, params = count_macs(model), count_params(model)
     model = model.to(memory_format=torch.channels_last).train()
     print(f"model: width {args.width} blocks {blocks}: {macs / 1e6:.2f} M MACs, {params / 1e6:.3f} M params",
