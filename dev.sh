@@ -3,6 +3,8 @@
 #   ./dev.sh run [ARGS]   install system packages, build the release binary, run `fer-live ARGS`
 #                         (no ARGS: /dev/video0, or the bundled demo clip when there is no camera)
 #   ./dev.sh test   install what the tests need too, build, run the whole test suite
+#   ./dev.sh install [PREFIX]   build, install the binary, models, systemd units and example settings
+#                         (PREFIX default /usr/local; DESTDIR=/tmp/stage stages everything below /tmp/stage)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -59,8 +61,32 @@ test)
     swift build -c release --product fer-live
     OPENBLAS_NUM_THREADS=1 swift test -c release --skip-build
     ;;
+install)
+    install_packages "${RUNTIME_PACKAGES[@]}"
+    swift build -c release --product fer-live
+    prefix="${2:-/usr/local}"
+    dest="${DESTDIR:-}"
+    echo "==> installing into ${dest}${prefix} and ${dest}/etc"
+    install -D -m 755 .build/release/fer-live "$dest$prefix/bin/fer-live"
+    for f in detection/yunet_s.onnx detection/yunet_s.json detection/LICENSE-yunet \
+             emotion/mini_xception.onnx emotion/mini_xception.json emotion/LICENSE-mini_xception \
+             demo/pedestrians.mjpeg demo/LICENSE-pedestrians demo/README.md; do
+        install -D -m 644 "Models/$f" "$dest$prefix/share/fer-live/models/$f"
+    done
+    # The units name the binary by its installed path.
+    sed "s#/usr/local/bin/fer-live#$prefix/bin/fer-live#g" systemd/fer-live@.service \
+        | install -D -m 644 /dev/stdin "$dest/etc/systemd/system/fer-live@.service"
+    sed "s#/usr/local/bin/fer-live#$prefix/bin/fer-live#g" systemd/fer-live-kiosk.service \
+        | install -D -m 644 /dev/stdin "$dest/etc/systemd/user/fer-live-kiosk.service"
+    install -D -m 644 systemd/fer-live.conf.example "$dest/etc/fer-live/fer-live.conf.example"
+    [ -e "$dest/etc/fer-live/video0.conf" ] || install -m 644 systemd/fer-live.conf.example "$dest/etc/fer-live/video0.conf"
+    if [ -z "$dest" ] && [ -d /run/systemd/system ]; then as_root systemctl daemon-reload; fi
+    echo "==> done. Start the camera service:  systemctl enable --now fer-live@video0"
+    echo "    settings: /etc/fer-live/video0.conf   events: /var/log/fer-live/video0.jsonl"
+    echo "    full-screen overlay in a desktop session:  systemctl --user enable --now fer-live-kiosk"
+    ;;
 *)
-    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds]" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh install [PREFIX]" >&2
     exit 2
     ;;
 esac

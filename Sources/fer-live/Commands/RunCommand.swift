@@ -27,6 +27,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
     @OptionGroup(title: "Models") var recognition: RecognitionOptions
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Settings") var settings: SettingsOptions
 
     func run() throws {
         let logger = LogSetup.makeLogger(level: output.logLevel)
