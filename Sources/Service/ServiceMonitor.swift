@@ -128,13 +128,14 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
 
     /// Sends STOPPING=1 and stops pinging; later calls do nothing.
     public func stopping() {
-        let timer: DispatchSourceTimer? = lock.withLock {
-            guard !stopped else { return nil }
+        let (first, timer): (Bool, DispatchSourceTimer?) = lock.withLock {
+            guard !stopped else { return (false, nil) }
             stopped = true
             let timer = self.timer
             self.timer = nil
-            return timer
+            return (true, timer)
         }
+        guard first else { return }
         timer?.cancel()
         send(["STOPPING=1", "STATUS=stopping"])
     }
