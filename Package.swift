@@ -123,12 +123,18 @@ let package = Package(
             dependencies: ["CSDL2", "CSDL2TTF", "Imaging"],
             swiftSettings: cpuSwiftSettings),
 
+        // MARK: - Service: systemd integration
+        .target(
+            name: "Service",
+            dependencies: ["Pipeline", "Capture", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: cpuSwiftSettings),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                .product(name: "Logging", package: "swift-log"),
+                "Service", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSwiftSettings),
@@ -152,6 +158,8 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
         .testTarget(name: "PipelineTests",
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ServiceTests",
+                    dependencies: ["Service", "Pipeline", "Capture", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

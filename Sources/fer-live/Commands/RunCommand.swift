@@ -4,6 +4,7 @@ import FaceAnalysis
 import Foundation
 import Logging
 import Pipeline
+import Service
 import Tracking
 
 /// `fer-live [SOURCE]`: the live pipeline on a camera, a video file, a pipe or a folder of images.
@@ -73,10 +74,22 @@ struct RunCommand: ParsableCommand {
             }
         }
 
-        var eventSinks: [EventSink] = []
+        // systemd: READY/STATUS/WATCHDOG/STOPPING to $NOTIFY_SOCKET (no-op when unset).
+        let notifier: SystemdNotifier?
+        do {
+            notifier = try SystemdNotifier.fromEnvironment()
+        } catch {
+            logger.warning("\(error); not notifying systemd")
+            notifier = nil
+        }
+        let monitor = ServiceMonitor(notifier: notifier, logger: logger)
+        var eventSinks: [EventSink] = [monitor]
+        var eventLog: EventLog?
         let eventsPath = output.events ?? (window == nil ? "-" : nil)
         if let eventsPath {
-            eventSinks.append(EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name))
+            let log = EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name)
+            eventLog = log
+            eventSinks.append(log)
         }
         let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
         var options = LivePipeline.Options()
@@ -86,10 +99,17 @@ struct RunCommand: ParsableCommand {
         if files.realtime { options.dropWhenBehind = true }
         let pipeline = try LivePipeline(
             source: frameSource, analyzer: analyzer, eventSinks: eventSinks,
-            frameSinks: window.map { [$0.sink] } ?? [], perFrame: perFrame, logger: logger, options: options)
+            frameSinks: [monitor] + (window.map { [$0.sink] } ?? []), perFrame: perFrame, logger: logger,
+            options: options)
 
-        let signals = SignalHandlers(logger: logger) { pipeline.stop() }
+        let signals = SignalHandlers(logger: logger, onReopen: { [eventLog] in
+            do { try eventLog?.reopen() } catch { logger.error("\(error)") }
+        }, onStop: {
+            monitor.stopping()
+            pipeline.stop()
+        })
         defer { signals.cancel() }
+        monitor.start()
 
         let totals: StatisticsSnapshot
         if let window {
@@ -107,6 +127,7 @@ struct RunCommand: ParsableCommand {
         } else {
             totals = pipeline.run()
         }
+        monitor.stopping()
         logger.info("done", metadata: [
             "frames.analyzed": "\(totals.framesAnalyzed)", "frames.dropped": "\(totals.framesDropped)",
             "frames.skipped": "\(totals.framesSkipped)", "latency.p99_ms": "\(round1(totals.latencyP99))",
