@@ -38,6 +38,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -123,11 +127,24 @@ let package = Package(
             dependencies: ["CSDL2", "CSDL2TTF", "Imaging"],
             swiftSettings: cpuSwiftSettings),
 
+        // MARK: - HTTP API: metrics, health, tracks, events
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Pipeline", "Capture", "Imaging", "Classification", "FaceAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
+                "HTTPAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -152,6 +169,12 @@ let package = Package(
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
         .testTarget(name: "PipelineTests",
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Pipeline", "Capture", "Imaging", "Classification", "Detection", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
