@@ -38,6 +38,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -129,12 +133,25 @@ let package = Package(
             dependencies: ["Pipeline", "Capture", .product(name: "Logging", package: "swift-log")],
             swiftSettings: cpuSwiftSettings),
 
+        // MARK: - HTTP API: metrics, health, tracks, events
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Pipeline", "Capture", "Imaging", "Classification", "FaceAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                "Service", .product(name: "Logging", package: "swift-log"),
+                "Service", "HTTPAPI",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSwiftSettings),
@@ -160,6 +177,12 @@ let package = Package(
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ServiceTests",
                     dependencies: ["Service", "Pipeline", "Capture", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "HTTPAPITests",
+            dependencies: [
+                "HTTPAPI", "Pipeline", "Capture", "Imaging", "Classification", "Detection", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 # Libraries fer-live links (see Package.swift's system-library targets) and its font.
 RUNTIME_PACKAGES=(pkg-config libv4l-dev libturbojpeg0-dev libopenblas-dev libpng-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core)
 # The tests also compare against ONNX Runtime (PyPI), make media with ffmpeg and open real windows under Xvfb.
-TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb)
+TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb prometheus)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

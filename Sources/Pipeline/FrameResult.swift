@@ -12,6 +12,14 @@ public struct FrameResult: Sendable {
     public var fps: Double
     /// Frames dropped so far.
     public var dropped: Int
+
+    public init(frame: YUVImage, analysis: FrameAnalysis, latency: Double, fps: Double, dropped: Int) {
+        self.frame = frame
+        self.analysis = analysis
+        self.latency = latency
+        self.fps = fps
+        self.dropped = dropped
+    }
 }
 
 /// Receives every analysed frame, on the analysis queue: must return quickly (hand heavy work elsewhere).

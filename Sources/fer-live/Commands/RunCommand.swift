@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import FaceAnalysis
 import Foundation
+import HTTPAPI
 import Logging
 import Pipeline
 import Service
@@ -29,6 +30,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Models") var recognition: RecognitionOptions
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Settings") var settings: SettingsOptions
+    @OptionGroup(title: "HTTP") var httpOptions: HTTPOptions
 
     func run() throws {
         let logger = LogSetup.makeLogger(level: output.logLevel)
@@ -91,6 +93,10 @@ struct RunCommand: ParsableCommand {
             eventLog = log
             eventSinks.append(log)
         }
+        let liveState = httpOptions.address.map { _ in
+            LiveState(sourceName: frameSource.name, allowSnapshots: httpOptions.allowSnapshots)
+        }
+        if let liveState { eventSinks.append(liveState) }
         let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
         var options = LivePipeline.Options()
         options.statsInterval = output.statsInterval
@@ -99,8 +105,27 @@ struct RunCommand: ParsableCommand {
         if files.realtime { options.dropWhenBehind = true }
         let pipeline = try LivePipeline(
             source: frameSource, analyzer: analyzer, eventSinks: eventSinks,
-            frameSinks: [monitor] + (window.map { [$0.sink] } ?? []), perFrame: perFrame, logger: logger,
-            options: options)
+            frameSinks: [monitor] + (window.map { [$0.sink] } ?? []) + (liveState.map { [$0] } ?? []), perFrame: perFrame,
+            logger: logger, options: options)
+
+        var httpServer: HTTPServer?
+        if let liveState, let address = httpOptions.address {
+            liveState.attach(pipeline.statistics)
+            let server = HTTPServer(address: address, state: liveState, logger: logger)
+            do {
+                let port = try server.start()
+                let bound = HTTPAddress(host: address.host, port: port)
+                logger.notice("http: listening", metadata: ["http.address": "\(bound)"])
+                if !address.isLoopback {
+                    logger.warning("http: \(address.host) is not a loopback address: the endpoint is reachable from the network")
+                }
+            } catch {
+                Diagnostics.error("\(error)")
+                throw ExitCode(1)
+            }
+            httpServer = server
+        }
+        defer { httpServer?.stop() }
 
         let signals = SignalHandlers(logger: logger, onReopen: { [eventLog] in
             do { try eventLog?.reopen() } catch { logger.error("\(error)") }

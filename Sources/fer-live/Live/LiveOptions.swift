@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import HTTPAPI
 import Logging
 import Pipeline
 
@@ -102,3 +103,24 @@ struct OutputOptions: ParsableArguments {
         guard statsInterval >= 0 else { throw ValidationError("--stats-interval must be ≥ 0, got \(statsInterval)") }
     }
 }
+
+/// The local HTTP endpoint (metrics, health, tracks, events).
+struct HTTPOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Serve /metrics, /healthz, /api/v1/tracks and /api/v1/events on HOST:PORT (default: off).",
+        discussion: "Use a loopback address (127.0.0.1:9090); another host exposes the endpoint to the network."))
+    var http: String?
+
+    @Flag(help: "Serve /snapshot.jpg, the annotated frame (shows faces; off by default).")
+    var allowSnapshots = false
+
+    func validate() throws {
+        if let http {
+            do { _ = try HTTPAddress(parsing: http) } catch { throw ValidationError(error.description) }
+        }
+        if allowSnapshots && http == nil { throw ValidationError("--allow-snapshots needs --http HOST:PORT") }
+    }
+
+    var address: HTTPAddress? { http.flatMap { try? HTTPAddress(parsing: $0) } }
+}
+

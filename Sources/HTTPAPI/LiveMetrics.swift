@@ -1,0 +1,123 @@
+import Foundation
+import Pipeline
+import Prometheus
+
+/// The Prometheus metrics of a live run (base units, `_total` counters, no per-face or per-track labels).
+public final class LiveMetrics: @unchecked Sendable {
+    /// The registry the `/metrics` text is emitted from.
+    public let registry = PrometheusCollectorRegistry()
+
+    static let stageBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
+    static let latencyBuckets: [Double] = [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, 5]
+
+    let framesAnalyzed: Counter
+    let framesCaptured: Counter
+    let framesDropped: Counter
+    let framesSkipped: Counter
+    let tracksStarted: Counter
+    let tracksEnded: Counter
+    let eventsDropped: Counter
+    let faces: Gauge
+    let fps: Gauge
+    let lastFrameAge: Gauge
+    let sourceUp: Gauge
+    let eventClients: Gauge
+    let frameLatency: ValueHistogram
+    let stages: [String: ValueHistogram]
+
+    private let lock = NSLock()
+    private var emotionChanges: [String: Counter] = [:]
+    private var emotionSeconds: [String: Counter] = [:]
+    /// Pipeline totals already added to the counters (the counters only go up by the difference).
+    private var mirrored = (captured: 0, dropped: 0, skipped: 0)
+
+    public init() {
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "fer_live", metricName: metric, unitName: unit, helpText: help)
+        }
+        framesAnalyzed = registry.makeCounter(descriptor: name("frames_analyzed", "total", "Frames analysed."))
+        framesCaptured = registry.makeCounter(descriptor: name("frames_captured", "total", "Frames read from the source."))
+        framesDropped = registry.makeCounter(
+            descriptor: name("frames_dropped", "total", "Frames dropped because analysis was behind."))
+        framesSkipped = registry.makeCounter(
+            descriptor: name("frames_skipped", "total", "Bad frames skipped (undecodable, truncated)."))
+        tracksStarted = registry.makeCounter(descriptor: name("tracks_started", "total", "Face tracks confirmed."))
+        tracksEnded = registry.makeCounter(descriptor: name("tracks_ended", "total", "Face tracks ended."))
+        eventsDropped = registry.makeCounter(
+            descriptor: name("http_events_dropped", "total", "Event lines dropped for slow /api/v1/events clients."))
+        faces = registry.makeGauge(descriptor: name("faces", "", "Faces tracked in the last analysed frame."))
+        fps = registry.makeGauge(descriptor: name("frames_per_second", "", "Smoothed analysis rate."))
+        lastFrameAge = registry.makeGauge(
+            descriptor: name("last_frame_age", "seconds", "Seconds since the last analysed frame (-1: none yet)."))
+        sourceUp = registry.makeGauge(descriptor: name("source_up", "", "1 while the source streams, else 0."))
+        eventClients = registry.makeGauge(
+            descriptor: name("http_event_clients", "", "Clients connected to /api/v1/events."))
+        frameLatency = registry.makeValueHistogram(
+            descriptor: name("frame_latency", "seconds", "Seconds from capture to the end of analysis."),
+            buckets: Self.latencyBuckets)
+        var stages: [String: ValueHistogram] = [:]
+        for stage in ["decode", "detect", "track", "classify"] {
+            stages[stage] = registry.makeValueHistogram(
+                descriptor: name("stage_duration", "seconds", "Seconds per frame spent in each analysis stage."),
+                labels: [("stage", stage)], buckets: Self.stageBuckets)
+        }
+        self.stages = stages
+        lastFrameAge.set(to: -1)
+    }
+
+    /// Records one analysed frame.
+    func record(frame result: FrameResult) {
+        framesAnalyzed.increment()
+        faces.set(to: Double(result.analysis.faces.count))
+        fps.set(to: result.fps.isFinite ? result.fps : 0)
+        if result.latency.isFinite, result.latency >= 0 { frameLatency.record(result.latency) }
+        let t = result.analysis.timings
+        for (stage, ms) in [("decode", t.decode), ("detect", t.detect), ("track", t.track), ("classify", t.classify)]
+        where ms.isFinite && ms >= 0 {
+            stages[stage]?.record(ms / 1000)
+        }
+    }
+
+    /// Counts a smoothed emotion change to `label`.
+    func emotionChanged(to label: String) {
+        counter(label, in: \.emotionChanges, metric: "emotion_changes",
+                help: "Changes of a face's smoothed emotion, by the new emotion.").increment()
+    }
+
+    /// Adds face-seconds spent under a smoothed emotion.
+    func addEmotionTime(_ seconds: Double, label: String) {
+        guard seconds > 0, seconds.isFinite else { return }
+        counter(label, in: \.emotionSeconds, metric: "emotion_face_seconds",
+                help: "Face-seconds spent under each smoothed emotion (summed over all faces).").increment(by: seconds)
+    }
+
+    private func counter(_ label: String, in table: ReferenceWritableKeyPath<LiveMetrics, [String: Counter]>,
+                         metric: String, help: String) -> Counter {
+        lock.withLock {
+            if let c = self[keyPath: table][label] { return c }
+            let c = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "fer_live", metricName: metric, unitName: "total",
+                                                 helpText: help),
+                labels: [("emotion", label)])
+            self[keyPath: table][label] = c
+            return c
+        }
+    }
+
+    /// Brings the frame counters up to the pipeline's own totals.
+    func mirror(captured: Int, dropped: Int, skipped: Int) {
+        let delta: (Int, Int, Int) = lock.withLock {
+            let d = (max(0, captured - mirrored.captured), max(0, dropped - mirrored.dropped),
+                     max(0, skipped - mirrored.skipped))
+            mirrored = (max(mirrored.captured, captured), max(mirrored.dropped, dropped),
+                        max(mirrored.skipped, skipped))
+            return d
+        }
+        if delta.0 > 0 { framesCaptured.increment(by: Int64(delta.0)) }
+        if delta.1 > 0 { framesDropped.increment(by: Int64(delta.1)) }
+        if delta.2 > 0 { framesSkipped.increment(by: Int64(delta.2)) }
+    }
+
+    /// The exposition text (Prometheus text format 0.0.4).
+    public func text() -> String { registry.emitToString() }
+}

@@ -1,0 +1,148 @@
+import Capture
+import Foundation
+import Imaging
+import Pipeline
+
+/// What the HTTP endpoint serves, kept up to date as a frame sink and an event sink (cheap, thread-safe).
+public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
+    /// The Prometheus metrics.
+    public let metrics = LiveMetrics()
+    /// The live event lines for `/api/v1/events`.
+    public let events: EventBroadcaster
+    /// Whether `/snapshot.jpg` may serve the last frame (it shows faces).
+    public let allowSnapshots: Bool
+    /// Seconds without a frame after which `/healthz` says `stalled`.
+    public let stallAfter: Double
+
+    private let encoder: EventEncoder
+    private let clock: @Sendable () -> Double
+    private let lock = NSLock()
+    private var tracks = TracksDocument(frame: nil, t: nil, tracks: [])
+    private var lastFrameClock: Double?
+    private var lastFrameTime: Double?
+    private var framesAnalyzed = 0
+    private var maxDropped = 0
+    private var source: SourceState = .starting
+    private var lastResult: FrameResult?
+    private var statistics: PipelineStatistics?
+
+    /// `clock` gives monotonic seconds (for frame ages; tests pass their own).
+    public init(sourceName: String, allowSnapshots: Bool = false, stallAfter: Double = 2, eventBuffer: Int = 256,
+                clock: @escaping @Sendable () -> Double = { MonotonicClock.now }) {
+        self.encoder = EventEncoder(sourceName: sourceName)
+        self.allowSnapshots = allowSnapshots
+        self.stallAfter = stallAfter
+        self.clock = clock
+        let metrics = self.metrics
+        self.events = EventBroadcaster(capacity: eventBuffer) { metrics.eventsDropped.increment(by: Int64($0)) }
+    }
+
+    /// Reads the pipeline's own totals (captured, dropped, skipped frames) at each scrape.
+    public func attach(_ statistics: PipelineStatistics) { lock.withLock { self.statistics = statistics } }
+
+    // MARK: Sinks
+
+    public func handle(_ result: FrameResult) {
+        let a = result.analysis
+        let now = clock()
+        let views = a.faces.map { face in
+            TrackView(
+                id: face.id,
+                box: BoxView(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
+                             height: Double(face.box.height)),
+                emotion: face.emotion?.label, confidence: face.emotion.map { Double($0.confidence) },
+                probabilities: face.emotion.map { e in
+                    Dictionary(zip(e.labels, e.probabilities.map(Double.init)), uniquingKeysWith: { a, _ in a })
+                },
+                ageSeconds: face.age)
+        }
+        let elapsed: Double = lock.withLock {
+            let dt = lastFrameTime.map { a.time - $0 } ?? 0
+            tracks = TracksDocument(frame: a.sequence, t: a.time, tracks: views)
+            lastFrameClock = now
+            lastFrameTime = a.time
+            framesAnalyzed += 1
+            maxDropped = max(maxDropped, result.dropped)
+            if allowSnapshots { lastResult = result }
+            return dt
+        }
+        metrics.record(frame: result)
+        // Face-seconds per emotion: the time since the previous frame, at most 1 s (after a gap, count little).
+        let dt = min(max(elapsed, 0), 1)
+        for face in a.faces { if let e = face.emotion { metrics.addEmotionTime(dt, label: e.label) } }
+    }
+
+    public func handle(_ event: PipelineEvent) {
+        switch event {
+        case .trackStart: metrics.tracksStarted.increment()
+        case .trackEnd(let summary, _):
+            metrics.tracksEnded.increment()
+            lock.withLock { tracks.tracks.removeAll { $0.id == summary.track } }
+        case .emotion(let change, _, _, _): metrics.emotionChanged(to: change.emotion.label)
+        case .source(let state, _): lock.withLock { source = state }
+        case .stats: break
+        }
+        if events.hasClients { events.publish(encoder.encode(event)) }
+    }
+
+    public func flush() {}
+
+    // MARK: Documents
+
+    /// The Prometheus text for `/metrics`.
+    public func metricsText() -> String {
+        let (statistics, dropped, age, state) = lock.withLock {
+            (self.statistics, maxDropped, lastFrameClock.map { clock() - $0 }, source)
+        }
+        if let statistics {
+            let totals = statistics.runTotals()
+            metrics.mirror(captured: totals.framesCaptured, dropped: totals.framesDropped,
+                           skipped: totals.framesSkipped)
+        } else {
+            metrics.mirror(captured: 0, dropped: dropped, skipped: 0)
+        }
+        metrics.lastFrameAge.set(to: age ?? -1)
+        if case .streaming = state { metrics.sourceUp.set(to: 1) } else { metrics.sourceUp.set(to: 0) }
+        metrics.eventClients.set(to: Double(events.clientCount))
+        return metrics.text()
+    }
+
+    /// The `/healthz` report: `ok` only when a frame was analysed in the last `stallAfter` seconds.
+    public func health() -> HealthReport {
+        lock.withLock {
+            let age = lastFrameClock.map { max(0, clock() - $0) }
+            let status: String
+            if let age, age <= stallAfter {
+                status = "ok"
+            } else {
+                switch source {
+                case .starting: status = "starting"
+                case .waiting: status = "waiting"
+                case .ended: status = "ended"
+                case .streaming: status = "stalled"
+                }
+            }
+            return HealthReport(status: status, source: Self.stateName(source), detail: source.description,
+                                lastFrameAgeSeconds: age.map { ($0 * 1000).rounded() / 1000 },
+                                framesAnalyzed: framesAnalyzed)
+        }
+    }
+
+    static func stateName(_ state: SourceState) -> String {
+        switch state {
+        case .starting: return "starting"
+        case .streaming: return "streaming"
+        case .waiting: return "waiting"
+        case .ended: return "ended"
+        }
+    }
+
+    /// The tracks of the last analysed frame.
+    public func currentTracks() -> TracksDocument { lock.withLock { tracks } }
+
+    /// The last analysed frame with its boxes and labels drawn, as JPEG; nil when snapshots are off or no frame yet.
+    public func snapshotJPEG(renderer: SnapshotRenderer) throws -> [UInt8]? {
+        guard allowSnapshots, let result = lock.withLock({ lastResult }) else { return nil }
+        return try renderer.render(result)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `fer-live --http`: the binary on the demo clip serves metrics, health, tracks, events and (when allowed) snapshots.
+final class HTTPEndpointCLITests: XCTestCase {
+    private func launch(_ extra: [String]) throws -> (Process, Int, Pipe) {
+        let clip = TestPaths.models.appendingPathComponent("demo/pedestrians.mjpeg").path
+        guard FileManager.default.fileExists(atPath: clip) else { throw XCTSkip("needs Models/demo/pedestrians.mjpeg") }
+        let port = freeLoopbackPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: FerLiveBinary.path)
+        process.arguments = [clip, "--headless", "--realtime", "--loop", "--events", "/dev/null",
+                             "--http", "127.0.0.1:\(port)"] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+        let stderr = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let health = try? HTTPTestClient.get(port: port, path: "/healthz"), health.status == 200 {
+                return (process, port, stderr)
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        process.terminate()
+        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        throw HTTPTestError("fer-live --http did not become healthy in 20 s:\n\(log)")
+    }
+
+    private func stop(_ process: Process) {
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    func testEndpointOnTheDemoClip() throws {
+        let (process, port, _) = try launch([])
+        defer { if process.isRunning { stop(process) } }
+
+        let health = try HTTPTestClient.get(port: port, path: "/healthz")
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(health.body)) as? [String: Any])
+        XCTAssertEqual(report["status"] as? String, "ok", health.text)
+        XCTAssertEqual(report["source"] as? String, "streaming", health.text)
+
+        // Wait for the first tracks (the clip has 5-10 faces; tracks are confirmed after a few frames).
+        var tracks: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(15)
+        while tracks.isEmpty && Date() < deadline {
+            let doc = try HTTPTestClient.get(port: port, path: "/api/v1/tracks")
+            XCTAssertEqual(doc.status, 200)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(doc.body)) as? [String: Any])
+            tracks = json["tracks"] as? [[String: Any]] ?? []
+            if tracks.isEmpty { Thread.sleep(forTimeInterval: 0.3) }
+        }
+        XCTAssertFalse(tracks.isEmpty, "no tracks on the demo clip")
+        if let first = tracks.first {
+            XCTAssertNotNil(first["id"] as? Int)
+            XCTAssertNotNil(first["box"] as? [String: Any])
+        }
+
+        let events = try HTTPTestClient(port: port, path: "/api/v1/events")
+        XCTAssertEqual(try events.readHead().0, 200)
+        // Tracks start, end and change emotion often on the looping clip; stats come every 10 s at the latest.
+        let lines = try events.readLines(2) { $0.hasPrefix("{") }
+        for line in lines {
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertNotNil(object["type"] as? String, line)
+            XCTAssertTrue((object["source"] as? String)?.hasSuffix("pedestrians.mjpeg") == true, line)
+        }
+
+        let metrics = try HTTPTestClient.get(port: port, path: "/metrics")
+        XCTAssertEqual(metrics.status, 200)
+        let analyzed = metrics.text.split(separator: "\n").first { $0.hasPrefix("fer_live_frames_analyzed_total ") }
+        XCTAssertGreaterThan(Double(analyzed?.split(separator: " ").last ?? "") ?? 0, 0, metrics.text)
+        XCTAssertTrue(metrics.text.contains("fer_live_tracks_started_total"), metrics.text)
+        if let check = try promtoolCheckMetrics(metrics.text) {
+            XCTAssertEqual(check.status, 0, "promtool:\n\(check.stdout)\(check.stderr)")
+        }
+
+        XCTAssertEqual(try HTTPTestClient.get(port: port, path: "/snapshot.jpg").status, 404)
+
+        let sent = Date()
+        stop(process)
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 5)
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertEqual(process.terminationReason, .exit)
+    }
+
+    func testSnapshotWithAllowSnapshots() throws {
+        let (process, port, _) = try launch(["--allow-snapshots"])
+        defer { if process.isRunning { stop(process) } }
+        let shot = try HTTPTestClient.get(port: port, path: "/snapshot.jpg")
+        XCTAssertEqual(shot.status, 200)
+        XCTAssertEqual(shot.headers["content-type"], "image/jpeg")
+        XCTAssertEqual(Array(shot.body.prefix(2)), [0xFF, 0xD8])
+        XCTAssertGreaterThan(shot.body.count, 5000)
+        stop(process)
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
+    func testBadAddressIsAOneLineError() throws {
+        let result = try FerLiveBinary.run(["--headless", "--http", "localhost"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("--http 'localhost': expected HOST:PORT"), result.stderr)
+        let snapshots = try FerLiveBinary.run(["--headless", "--allow-snapshots"])
+        XCTAssertNotEqual(snapshots.status, 0)
+        XCTAssertTrue(snapshots.stderr.contains("--allow-snapshots needs --http"), snapshots.stderr)
+    }
+}
