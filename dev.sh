@@ -3,6 +3,7 @@
 #   ./dev.sh run [ARGS]   install system packages, build the release binary, run `fer-live ARGS`
 #                         (no ARGS: /dev/video0, or the bundled demo clip when there is no camera)
 #   ./dev.sh test   install what the tests need too, build, run the whole test suite
+#   ./dev.sh bench [SECS]    the live-pipeline benchmarks;  ./dev.sh soak [FRAMES]   the service soak (1M frames)
 #   ./dev.sh install [PREFIX]   build, install the binary, models, systemd units and example settings
 #                         (PREFIX default /usr/local; DESTDIR=/tmp/stage stages everything below /tmp/stage)
 set -euo pipefail
@@ -10,8 +11,9 @@ cd "$(dirname "$0")"
 
 # Libraries fer-live links (see Package.swift's system-library targets) and its font.
 RUNTIME_PACKAGES=(pkg-config libv4l-dev libturbojpeg0-dev libopenblas-dev libpng-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core)
-# The tests also compare against ONNX Runtime (PyPI), make media with ffmpeg and open real windows under Xvfb.
-TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb prometheus)
+# The tests also compare against ONNX Runtime (PyPI), make media with ffmpeg, open real windows under Xvfb,
+# check /metrics with promtool (prometheus) and the units with systemd-analyze (systemd).
+TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb prometheus systemd)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -52,6 +54,11 @@ bench)
     shift
     exec Tests/Benchmarks/live_pipeline.sh "$@"
     ;;
+soak)
+    install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    swift build -c release --product fer-live
+    exec python3 Tests/Benchmarks/soak.py --frames "${2:-1000000}"
+    ;;
 test)
     install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     python_env
@@ -86,7 +93,7 @@ install)
     echo "    full-screen overlay in a desktop session:  systemctl --user enable --now fer-live-kiosk"
     ;;
 *)
-    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh install [PREFIX]" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh install [PREFIX]" >&2
     exit 2
     ;;
 esac

@@ -13,18 +13,9 @@ mkdir -p "$OUT"
 export OPENBLAS_NUM_THREADS=1
 [ -x "$BIN" ] || swift build -c release --product fer-live
 
+Tests/Benchmarks/make_clips.sh "$OUT"
 FOUR="$OUT/four_faces_640x480.mjpeg"
-if [ ! -s "$FOUR" ]; then
-    # two_people.jpg (2 faces) beside kit_with_rose.jpg (2 faces), 600 px wide, drifting like a head moves.
-    ffmpeg -loglevel error -y -loop 1 -i Tests/Fixtures/two_people.jpg -loop 1 -i Tests/Fixtures/kit_with_rose.jpg \
-        -f lavfi -i "color=c=0x404040:s=640x480:r=30" -filter_complex \
-        "[0]scale=-2:360[a];[1]scale=-2:360[b];[a][b]hstack,scale=600:-2,setsar=1[c];[2][c]overlay=x='20+18*sin(2*PI*t/5)':y='110+30*sin(2*PI*t/3.5)':shortest=1,format=yuvj422p" \
-        -t 20 -r 30 -c:v mjpeg -q:v 5 -f mjpeg "$FOUR"
-fi
 PED="$OUT/pedestrians_1080p.mjpeg"
-if [ ! -s "$PED" ] && [ -f ../shared/media/pedestrians_1080p.mp4 ]; then
-    ffmpeg -loglevel error -y -i ../shared/media/pedestrians_1080p.mp4 -c:v mjpeg -q:v 4 -pix_fmt yuvj420p -f mjpeg "$PED"
-fi
 
 # The final stats event of an events file, as a table row.
 summarise() {  # name file
