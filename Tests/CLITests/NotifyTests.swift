@@ -133,8 +133,8 @@ final class NotifyTests: XCTestCase {
         terminate(process)
     }
 
-    /// An emulated camera unplugged for 5 s: the run goes on, STATUS says what it waits for, the pings go on,
-    /// and frames flow again within 2 s of the camera coming back.
+    /// An emulated camera unplugged for 5 s: the run goes on, STATUS and /healthz say what it waits for, the pings
+    /// go on, and frames flow again within 2 s of the camera coming back.
     func testUnpluggedCameraIsWaitedForAndResumes() throws {
         for (i, jpeg) in try frames(2).enumerated() {
             try Data(jpeg).write(to: directory.appendingPathComponent("f\(i).jpg"))
@@ -148,7 +148,9 @@ final class NotifyTests: XCTestCase {
               "frames": ["f0.jpg", "f1.jpg"], "control": "\(control.path)", "clock": "realtime"}]}
             """.write(to: spec, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("events.jsonl")
-        let process = try launch(["/dev/video0", "--headless", "--events", log.path, "--stats-interval", "0"],
+        let port = freeLoopbackPort()
+        let process = try launch(["/dev/video0", "--headless", "--events", log.path, "--stats-interval", "0",
+                                  "--http", "127.0.0.1:\(port)"],
                                  environment: ["FER_LIVE_V4L2_EMULATION": spec.path])
         defer { if process.isRunning { process.terminate() } }
 
@@ -161,7 +163,13 @@ final class NotifyTests: XCTestCase {
             $0.contains { $0.lines.contains("STATUS=waiting for /dev/video0: no such device") }
         }, "\(receiver.lines)")
         let unplugged = receiver.messages.count
-        Thread.sleep(forTimeInterval: 5)
+        Thread.sleep(forTimeInterval: 2.5)
+        let health = try HTTPTestClient.get(port: port, path: "/healthz")
+        XCTAssertEqual(health.status, 503, health.text)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(health.body)) as? [String: Any])
+        XCTAssertEqual(report["status"] as? String, "waiting", health.text)
+        XCTAssertTrue((report["detail"] as? String)?.contains("/dev/video0") == true, health.text)
+        Thread.sleep(forTimeInterval: 2.5)
         XCTAssertTrue(process.isRunning)
         let waitingPings = count("WATCHDOG=1", in: Array(receiver.messages[unplugged...]))
         XCTAssertGreaterThanOrEqual(waitingPings, 8, "pings go on while the camera is waited for: \(receiver.lines)")
@@ -187,6 +195,7 @@ final class NotifyTests: XCTestCase {
         XCTAssertTrue(receiver.wait(timeout: 2) {
             $0.last { $0.text.contains("STATUS=") }?.text.contains("faces, streaming 640x480") == true
         }, "\(receiver.lines)")
+        XCTAssertEqual(try HTTPTestClient.get(port: port, path: "/healthz").status, 200)
         terminate(process)
     }
 }
