@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "FaceAnalysis", "TestSupport"]),
-        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "TestSupport"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "Imaging", "TestSupport"]),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["Inference", "Imaging", "Detection", "Classification", "FaceAnalysis", "TestSupport"]),

@@ -75,10 +75,9 @@ install)
     dest="${DESTDIR:-}"
     echo "==> installing into ${dest}${prefix} and ${dest}/etc"
     install -D -m 755 .build/release/fer-live "$dest$prefix/bin/fer-live"
-    for f in detection/yunet_s.onnx detection/yunet_s.json detection/LICENSE-yunet \
-             emotion/mini_xception.onnx emotion/mini_xception.json emotion/LICENSE-mini_xception \
-             demo/pedestrians.mjpeg demo/LICENSE-pedestrians demo/README.md; do
-        install -D -m 644 "Models/$f" "$dest$prefix/share/fer-live/models/$f"
+    # Every shipped model with its manifest and licence, and the demo clip (not the training or tool scripts).
+    for f in Models/detection/* Models/emotion/* Models/demo/*; do
+        install -D -m 644 "$f" "$dest$prefix/share/fer-live/models/${f#Models/}"
     done
     # The units name the binary by its installed path.
     sed "s#/usr/local/bin/fer-live#$prefix/bin/fer-live#g" systemd/fer-live@.service \

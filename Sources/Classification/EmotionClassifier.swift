@@ -10,6 +10,8 @@ public final class EmotionClassifier {
     /// The labels predictions are reported in (the `--emotions` subset when one is given).
     public let labels: [String]
     public let modelURL: URL
+    /// `.flip` also classifies the mirrored crop and averages the two (twice the cost).
+    public var testTimeAugmentation: TestTimeAugmentation = .none
     private let subset: EmotionSubset?
     private let session: InferenceSession
     private let pixelFormat: PixelFormat
@@ -73,13 +75,21 @@ public final class EmotionClassifier {
         if crop.width != manifest.input.width || crop.height != manifest.input.height {
             crop = crop.resized(width: manifest.input.width, height: manifest.input.height)
         }
+        var probabilities = try probabilities(of: crop)
+        if testTimeAugmentation == .flip {
+            let mirrored = try self.probabilities(of: crop.mirrored())
+            for i in probabilities.indices { probabilities[i] = (probabilities[i] + mirrored[i]) / 2 }
+        }
+        if let subset { probabilities = subset.apply(probabilities) }
+        return EmotionPrediction(labels: labels, probabilities: probabilities)
+    }
+
+    /// The network's probabilities for a crop of the input size, over all the model's labels.
+    private func probabilities(of crop: Image) throws -> [Float] {
         try crop.writePlanar(into: session.firstInput, width: manifest.input.width, height: manifest.input.height,
                              order: order, scale: manifest.input.scale, mean: manifest.input.mean,
                              std: manifest.input.std)
         session.run()
-        let raw = Array(try session.outputBuffer(manifest.output.name))
-        var probabilities = manifest.output.kind.probabilities(from: raw)
-        if let subset { probabilities = subset.apply(probabilities) }
-        return EmotionPrediction(labels: labels, probabilities: probabilities)
+        return manifest.output.kind.probabilities(from: Array(try session.outputBuffer(manifest.output.name)))
     }
 }

@@ -52,6 +52,24 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(eval.report.confusion_matrix[3].reduce(0, +), 3)
         XCTAssertEqual(eval.report.confusion_matrix[4].reduce(0, +), 3)
 
+        // Flip averaging is named in the report; the confusion-matrix plot script draws it.
+        let flip = try FerLiveBinary.run(["eval", "--json", "--tta", "flip", dir.path])
+        XCTAssertEqual(flip.status, 0, flip.stderr)
+        let flipReport = try JSONSerialization.jsonObject(with: Data(flip.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(flipReport?["tta"] as? String, "flip", flip.stdout)
+        let reportPath = dir.appendingPathComponent("eval.json").path
+        try Data(flip.stdout.utf8).write(to: URL(fileURLWithPath: reportPath))
+        let svg = dir.appendingPathComponent("confusion.svg").path
+        let plot = try Subprocess.run("/usr/bin/python3", [
+            TestPaths.repository.appendingPathComponent("Models/tools/plot_confusion.py").path, reportPath, svg])
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        let drawing = try String(contentsOfFile: svg, encoding: .utf8)
+        XCTAssertTrue(drawing.hasPrefix("<svg") && drawing.contains("+ flip"), drawing)
+        XCTAssertEqual(drawing.components(separatedBy: "<rect x=").count - 1, 49, "a 7x7 grid")
+        let badTTA = try FerLiveBinary.run(["eval", "--tta", "rotate", dir.path])
+        XCTAssertNotEqual(badTTA.status, 0)
+        XCTAssertTrue(badTTA.stderr.contains("tta"), badTTA.stderr)
+
         let missing = try FerLiveBinary.run(["eval", dir.appendingPathComponent("nope").path])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("nope"), missing.stderr)

@@ -106,12 +106,12 @@ struct EvalCommand: ParsableCommand {
         if json {
             try JSONOutput.print(EvalJSON(
                 directory: directory, classifier: locator.classifier(named: recognition.classifier).lastPathComponent,
-                detect: detect, images: samples.count, unreadable: result.unreadable.count,
+                detect: detect, tta: recognition.tta.rawValue, images: samples.count, unreadable: result.unreadable.count,
                 no_face: result.noFace.count, accuracy_all_images: overall, seconds: elapsed / 1000,
                 report: report))
             return
         }
-        print("fer-live eval \(directory) — \(locator.classifier(named: recognition.classifier).lastPathComponent)\(detect ? " with face detection" : "")")
+        print("fer-live eval \(directory) — \(locator.classifier(named: recognition.classifier).lastPathComponent)\(detect ? " with face detection" : "")\(recognition.tta == .flip ? ", flip averaging" : "")")
         print(String(format: "%d images in %.1f s (%.0f images/s)", samples.count, elapsed / 1000,
                      Double(samples.count) / max(elapsed / 1000, 1e-9)))
         if !result.unreadable.isEmpty { print("\(result.unreadable.count) unreadable images skipped") }
@@ -129,6 +129,7 @@ struct EvalJSON: Encodable {
     let directory: String
     let classifier: String
     let detect: Bool
+    let tta: String
     let images: Int
     let unreadable: Int
     let no_face: Int

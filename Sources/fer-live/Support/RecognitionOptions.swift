@@ -12,6 +12,9 @@ struct RecognitionOptions: ParsableArguments {
     @Option(help: "Emotion classifier: a shipped name (mini_xception) or a path to an ONNX file with a JSON manifest beside it.")
     var classifier: String = ModelLocator.defaultClassifier
 
+    @Option(help: "Test-time augmentation: none, or flip (classify the mirrored face too and average; twice the cost).")
+    var tta: TestTimeAugmentation = .none
+
     @Option(help: "Report only these emotions, renormalised (e.g. happy,sad,surprise,neutral).")
     var emotions: String?
 
@@ -38,7 +41,9 @@ struct RecognitionOptions: ParsableArguments {
     func locator() throws -> ModelLocator { try ModelLocator(explicit: models) }
 
     func makeClassifier(_ locator: ModelLocator) throws -> EmotionClassifier {
-        try EmotionClassifier(modelURL: locator.classifier(named: classifier), emotions: emotionList)
+        let classifier = try EmotionClassifier(modelURL: locator.classifier(named: self.classifier), emotions: emotionList)
+        classifier.testTimeAugmentation = tta
+        return classifier
     }
 
     /// The detector for photos (`scalesInput`: it scales each image to the detector width) or for video
@@ -56,3 +61,5 @@ struct RecognitionOptions: ParsableArguments {
         return FaceAnalyzer(detector: try makeDetector(locator), classifier: try makeClassifier(locator))
     }
 }
+
+extension TestTimeAugmentation: ExpressibleByArgument {}
