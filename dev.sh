@@ -76,6 +76,7 @@ install)
     echo "==> installing into ${dest}${prefix} and ${dest}/etc"
     install -D -m 755 .build/release/fer-live "$dest$prefix/bin/fer-live"
     for f in detection/yunet_s.onnx detection/yunet_s.json detection/LICENSE-yunet \
+             detection/haarcascade_frontalface_default.xml detection/LICENSE-haarcascade \
              emotion/mini_xception.onnx emotion/mini_xception.json emotion/LICENSE-mini_xception \
              demo/pedestrians.mjpeg demo/LICENSE-pedestrians demo/README.md; do
         install -D -m 644 "Models/$f" "$dest$prefix/share/fer-live/models/$f"
