@@ -30,6 +30,10 @@ final class MTCNNNetwork {
     /// Batch sizes R-Net and O-Net run at; a set of crops is split greedily into these.
     static let batchSizes = [32, 8, 1]
     private var sessions: [[Int]: InferenceSession] = [:]
+    /// Bytes the kept sessions hold; past `sessionBudget` they are all dropped before a new one is made
+    /// (a camera keeps its dozen pyramid sizes; a folder of large photos must not pile up arenas).
+    private var sessionBytes = 0
+    static let sessionBudget = 256 << 20
 
     /// Loads `url` and prepares one small session, so a damaged file fails here, naming itself.
     init(url: URL, stage: Stage) throws {
@@ -64,10 +68,13 @@ final class MTCNNNetwork {
     func session(batch: Int, height: Int, width: Int) throws -> InferenceSession {
         let key = [batch, height, width]
         if let session = sessions[key] { return session }
-        // Photos of many sizes would otherwise grow the P-Net cache without bound.
-        if sessions.count >= 48 { sessions.removeAll() }
         let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: [batch, 3, height, width]])
+        if sessions.count >= 48 || sessionBytes + session.workspaceBytes > Self.sessionBudget {
+            sessions.removeAll()
+            sessionBytes = 0
+        }
         sessions[key] = session
+        sessionBytes += session.workspaceBytes
         return session
     }
 
