@@ -6,6 +6,8 @@
       factor 0.709, keep_all) on each image decoded with Pillow as RGB, and writes
       {"<file name>": {"width", "height", "faces": [{"box": [x1, y1, x2, y2], "score",
       "landmarks": [[x, y] x 5]}]}}, faces sorted by score.
+  check_mtcnn.py time [IMAGE...] [--runs N]
+      Median time of facenet-pytorch's `MTCNN.detect` per image (and on a blank 640x480), one torch thread.
   check_mtcnn.py compare REF.json OURS.json [--tolerance PX]
       Matches each reference face to fer-live's (same file, greedy by IoU >= 0.5) and prints,
       per image and overall: faces found by each, matched, the largest box-corner and landmark
@@ -28,12 +30,11 @@ import os
 import sys
 
 
-def reference(args):
+def load_facenet(args):
+    """facenet-pytorch's MTCNN with the defaults fer-live mirrors, on one CPU thread."""
     if args.facenet:
         sys.path.insert(0, args.facenet)
-    import numpy as np
     import torch
-    from PIL import Image
 
     torch.set_num_threads(1)
     # facenet_pytorch's __init__ also imports InceptionResnetV1, whose weight download needs
@@ -42,9 +43,10 @@ def reference(args):
     import importlib.util
     import types
 
+    missing = {top for top in ("requests", "tqdm") if top not in sys.modules and importlib.util.find_spec(top) is None}
     for module, attribute in [("requests", None), ("requests.adapters", "HTTPAdapter"), ("tqdm", "tqdm"),
                               ("tqdm.auto", "tqdm")]:
-        if module.split(".")[0] in sys.modules or importlib.util.find_spec(module.split(".")[0]) is None:
+        if module.split(".")[0] in missing:
             stub = sys.modules.setdefault(module, types.ModuleType(module))
             stub.__spec__ = importlib.machinery.ModuleSpec(module, None)
             if attribute:
@@ -53,6 +55,13 @@ def reference(args):
     from facenet_pytorch import MTCNN
 
     mtcnn = MTCNN(keep_all=True, device="cpu", min_face_size=20, thresholds=[0.6, 0.7, 0.7], factor=0.709)
+    return mtcnn, facenet_pytorch, torch
+
+
+def reference(args):
+    from PIL import Image
+
+    mtcnn, facenet_pytorch, torch = load_facenet(args)
     result = {}
     for path in args.images:
         image = Image.open(path).convert("RGB")
@@ -73,6 +82,30 @@ def reference(args):
             f.write(text + "\n")
     else:
         print(text)
+    return 0
+
+
+def timing(args):
+    import time
+
+    import numpy as np
+    from PIL import Image
+
+    mtcnn, _, torch = load_facenet(args)
+    frames = [(os.path.basename(p), Image.open(p).convert("RGB")) for p in args.images]
+    frames.append(("blank", Image.fromarray(np.full((480, 640, 3), 128, np.uint8))))
+    for name, image in frames:
+        with torch.no_grad():
+            boxes, _ = mtcnn.detect(image)
+            times = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                mtcnn.detect(image)
+                times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        count = 0 if boxes is None else len(boxes)
+        print(f"facenet-pytorch {name} {image.width}x{image.height} ({count} faces): median {times[len(times) // 2]:.1f} ms "
+              f"(min {times[0]:.1f}), torch {torch.__version__}, 1 thread")
     return 0
 
 
@@ -155,12 +188,16 @@ def main():
     r.add_argument("images", nargs="+")
     r.add_argument("--out")
     r.add_argument("--facenet", help="folder holding the facenet_pytorch package (unpacked wheel)")
+    t = sub.add_parser("time", help="time facenet-pytorch's MTCNN (one torch thread) on images and a blank 640x480")
+    t.add_argument("images", nargs="*")
+    t.add_argument("--runs", type=int, default=20)
+    t.add_argument("--facenet", help="folder holding the facenet_pytorch package (unpacked wheel)")
     c = sub.add_parser("compare", help="compare fer-live's detections with the reference")
     c.add_argument("reference")
     c.add_argument("ours")
     c.add_argument("--tolerance", type=float, default=3.0)
     args = parser.parse_args()
-    return reference(args) if args.command == "reference" else compare(args)
+    return {"reference": reference, "time": timing, "compare": compare}[args.command](args)
 
 
 if __name__ == "__main__":
