@@ -12,8 +12,9 @@ struct CompiledHaarCascade {
     let offsets: [Int32]
     /// Per node: weight0, weight1, weight2, threshold.
     let params: [Float]
-    /// Per stump (stump cascades): left and right leaf values (left when value < threshold).
-    let stumpLeaves: [Float]
+    /// Per stump (stump cascades): left and right leaf values (left when value < threshold), widened to the
+    /// Double the stage sums are kept in once here rather than at every window.
+    let stumpLeaves: [Double]
     /// Per stage: number of weak classifiers, and (tree cascades) per weak classifier its node count.
     let stageSizes: [Int]
     let stageThresholds: [Double]
@@ -34,7 +35,7 @@ struct CompiledHaarCascade {
         func corners(_ x: Int, _ y: Int, _ w: Int, _ h: Int) -> [Int32] {
             [Int32(x + stride * y), Int32(x + w + stride * y), Int32(x + stride * (y + h)), Int32(x + w + stride * (y + h))]
         }
-        var offsets: [Int32] = [], params: [Float] = [], stumpLeaves: [Float] = []
+        var offsets: [Int32] = [], params: [Float] = [], stumpLeaves: [Double] = []
         var children: [Int32] = [], weakNodeCounts: [Int] = [], leaves: [Float] = []
         var stageSizes: [Int] = [], stageThresholds: [Double] = []
         for stage in cascade.stages {
@@ -58,7 +59,7 @@ struct CompiledHaarCascade {
                     params += weights + [node.threshold]
                     children += [Int32(node.left), Int32(node.right)]
                 }
-                if weak.nodes.count == 1 { stumpLeaves += [weak.leaves[0], weak.leaves[1]] }
+                if weak.nodes.count == 1 { stumpLeaves += [Double(weak.leaves[0]), Double(weak.leaves[1])] }
             }
         }
         self.offsets = offsets

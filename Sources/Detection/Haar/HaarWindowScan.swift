@@ -37,7 +37,7 @@ extension CompiledHaarCascade {
     /// OpenCV's `runAt`: −1 when the window is too flat, −(failing stage) when rejected, 1 when it passes.
     @inline(__always)
     private func evaluate(_ s: UnsafePointer<Int32>, _ q: UnsafePointer<UInt32>, _ o: UnsafePointer<Int32>,
-                          _ p: UnsafePointer<Float>, _ l: UnsafePointer<Float>,
+                          _ p: UnsafePointer<Float>, _ l: UnsafePointer<Double>,
                           _ sizes: UnsafeBufferPointer<Int>, _ thresholds: UnsafePointer<Double>) -> Int {
         let (n0, n1, n2, n3) = normOffsets
         let valueSum = s[n0] &- s[n1] &- s[n2] &+ s[n3]
@@ -54,7 +54,7 @@ extension CompiledHaarCascade {
                 let end = node &+ sizes[stage]
                 while node < end {
                     let value = Self.feature(s, o + 12 &* node, p + 4 &* node) * factor
-                    total += Double(value < p[4 &* node &+ 3] ? l[2 &* node] : l[2 &* node &+ 1])
+                    total += value < p[4 &* node &+ 3] ? l[2 &* node] : l[2 &* node &+ 1]
                     node &+= 1
                 }
                 if total < thresholds[stage] { return -stage }
