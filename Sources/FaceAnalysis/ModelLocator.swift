@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 
 /// Finds the `Models/` folder whether fer-live runs from the build tree or is installed.
@@ -50,6 +51,9 @@ public struct ModelLocator: Sendable {
 
     /// The default face detector.
     public var detector: URL { directory.appendingPathComponent("detection/yunet_s.onnx") }
+
+    /// The three networks of the MTCNN detector (`detection/mtcnn_{pnet,rnet,onet}.onnx`).
+    public var mtcnn: MTCNNModelFiles { MTCNNModelFiles(directory: directory.appendingPathComponent("detection")) }
 
     /// The default emotion classifier.
     public var classifier: URL { classifier(named: Self.defaultClassifier) }

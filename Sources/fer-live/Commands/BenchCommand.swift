@@ -10,8 +10,8 @@ import Inference
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: model latency (default) and tracking quality.",
-        subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self],
+        abstract: "Benchmarks: model latency (default), tracking quality, and the face detectors side by side.",
+        subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self, BenchDetectorsCommand.self],
         defaultSubcommand: BenchModelsCommand.self)
 }
 

@@ -18,11 +18,23 @@ struct RecognitionOptions: ParsableArguments {
     @Option(help: "Report only these emotions, renormalised (e.g. happy,sad,surprise,neutral).")
     var emotions: String?
 
-    @Option(help: "Width in pixels the detector works at (the image is scaled to it). Default: 320 for photos; for video, half the frame width within 320...640.")
+    @Option(help: "Face detector: yunet (fast, landmarks), mtcnn (landmarks, slower) or haar (OpenCV's Haar cascade, as the old webcam demos; no landmarks).")
+    var detector: DetectorKind = .yunet
+
+    @Option(help: "Width in pixels the detector works at (the image is scaled to it). Default for photos: 320 for yunet, full size for mtcnn and haar; for video, half the frame width within 320...640.")
     var detectorWidth: Int?
 
-    @Option(help: "Minimum detector score of a face (0-1).")
-    var scoreThreshold: Float = 0.6
+    @Option(help: "Minimum detector score of a face, 0-1 (default: 0.6 for yunet, 0.7 for mtcnn's last stage; haar has no threshold).")
+    var scoreThreshold: Float?
+
+    @Option(help: "Smallest face searched, in pixels of the detector's input (haar: OpenCV's minSize, default 24; mtcnn: min face size, default 20).")
+    var minFaceSize: Int?
+
+    @Option(help: "Image pyramid step (haar: OpenCV's scaleFactor, > 1, default 1.1; mtcnn: factor, < 1, default 0.709).")
+    var scaleFactor: Double?
+
+    @Option(help: "haar: candidate windows a face needs around it to be kept (OpenCV's minNeighbors).")
+    var minNeighbors: Int = 3
 
     /// The emotion subset as a list, when given.
     var emotionList: [String]? {
@@ -33,8 +45,23 @@ struct RecognitionOptions: ParsableArguments {
         if let detectorWidth, !(32...4096).contains(detectorWidth) {
             throw ValidationError("--detector-width must be between 32 and 4096, got \(detectorWidth)")
         }
-        guard (0...1).contains(scoreThreshold) else {
+        if let scoreThreshold, !(0...1).contains(scoreThreshold) {
             throw ValidationError("--score-threshold must be between 0 and 1, got \(scoreThreshold)")
+        }
+        if let minFaceSize, !(1...4096).contains(minFaceSize) {
+            throw ValidationError("--min-face-size must be between 1 and 4096, got \(minFaceSize)")
+        }
+        if let scaleFactor {
+            switch detector {
+            case .haar where !(scaleFactor > 1 && scaleFactor <= 4):
+                throw ValidationError("--scale-factor for haar must be in (1, 4] (OpenCV's scaleFactor, e.g. 1.1), got \(scaleFactor)")
+            case .mtcnn where !(scaleFactor > 0.05 && scaleFactor < 1):
+                throw ValidationError("--scale-factor for mtcnn must be in (0.05, 1) (e.g. 0.709), got \(scaleFactor)")
+            default: break
+            }
+        }
+        guard (0...1000).contains(minNeighbors) else {
+            throw ValidationError("--min-neighbors must be between 0 and 1000, got \(minNeighbors)")
         }
     }
 
@@ -46,14 +73,34 @@ struct RecognitionOptions: ParsableArguments {
         return classifier
     }
 
-    /// The detector for photos (`scalesInput`: it scales each image to the detector width) or for video
-    /// (the pipeline hands it frames already scaled).
-    func makeDetector(_ locator: ModelLocator, scalesInput: Bool = true) throws -> FaceDetector {
-        var options = YuNetDetector.Options()
-        options.inputWidth = detectorWidth ?? 320
-        options.scalesInput = scalesInput
-        options.scoreThreshold = scoreThreshold
-        return try YuNetDetector(modelURL: locator.detector, options: options)
+    /// The detector for photos (`scalesInput`: it scales each image to the detector width, when one applies) or
+    /// for video (the pipeline hands it frames already scaled).
+    /// `kind` overrides `--detector` (the detector benchmark builds all three with the same options; a
+    /// `--scale-factor` is given only to the detector whose range it fits).
+    func makeDetector(_ locator: ModelLocator, scalesInput: Bool = true, kind: DetectorKind? = nil) throws -> FaceDetector {
+        switch kind ?? detector {
+        case .yunet:
+            var options = YuNetDetector.Options()
+            options.inputWidth = detectorWidth ?? 320
+            options.scalesInput = scalesInput
+            if let scoreThreshold { options.scoreThreshold = scoreThreshold }
+            return try YuNetDetector(modelURL: locator.detector, options: options)
+        case .haar:
+            var options = HaarDetector.Options()
+            options.inputWidth = scalesInput ? detectorWidth : nil
+            if let minFaceSize { options.minSize = minFaceSize }
+            if let scaleFactor, scaleFactor > 1 { options.scaleFactor = scaleFactor }
+            options.minNeighbors = minNeighbors
+            return try HaarDetector(cascadeURL: locator.haarCascade, options: options)
+        case .mtcnn:
+            var options = MTCNNDetector.Options()
+            if let minFaceSize { options.minFaceSize = Double(minFaceSize) }
+            if let scaleFactor, scaleFactor < 1 { options.scaleFactor = scaleFactor }
+            if let scoreThreshold { options.thresholds[2] = scoreThreshold }
+            let mtcnn = try MTCNNDetector(models: locator.mtcnn, options: options)
+            guard scalesInput, let detectorWidth else { return mtcnn }
+            return ScaledFaceDetector(mtcnn, width: detectorWidth)
+        }
     }
 
     func makeAnalyzer() throws -> FaceAnalyzer {
