@@ -3,7 +3,8 @@
 
     python3 Tests/Benchmarks/soak.py [--frames 1000000] [--scrape-interval 1]     (./dev.sh soak [FRAMES])
 
-Runs the release binary on the 4-face 640x480 clip (Tests/Benchmarks/make_clips.sh), looped at full speed,
+Runs the release binary on the 4-face clip (Tests/Benchmarks/make_clips.sh; 320x240 by default, --clip
+four_faces_640x480.mjpeg for the bigger one), looped at full speed,
 headless, with `--http` on a free loopback port. Meanwhile it scrapes /metrics, /healthz and /api/v1/tracks
 every interval, keeps one /api/v1/events stream open, and samples the process's VmRSS every 5 s.
 At the end it prints a Markdown summary and exits 1 if the run failed, a scrape failed, or the resident
@@ -61,12 +62,14 @@ def main():
     p.add_argument("--rss-interval", type=float, default=5.0)
     p.add_argument("--warmup-fraction", type=float, default=0.1)
     p.add_argument("--tolerance", type=float, default=5.0, help="allowed RSS change after warm-up, percent")
+    p.add_argument("--clip", default="four_faces_320x240.mjpeg",
+                   help="a clip made by make_clips.sh (four_faces_320x240.mjpeg or four_faces_640x480.mjpeg) or a path")
     p.add_argument("--binary", default=os.path.join(ROOT, ".build/release/fer-live"))
     p.add_argument("--out", default=os.path.join(ROOT, ".build/bench"))
     args = p.parse_args()
 
     subprocess.run([os.path.join(ROOT, "Tests/Benchmarks/make_clips.sh"), args.out], check=True)
-    clip = os.path.join(args.out, "four_faces_640x480.mjpeg")
+    clip = args.clip if os.sep in args.clip else os.path.join(args.out, args.clip)
     events_path = os.path.join(args.out, "soak_events.jsonl")
     port = free_port()
     cmd = [args.binary, clip, "--headless", "--loop", "--max-frames", str(args.frames), "--stats-interval", "30",
