@@ -19,15 +19,7 @@ final class NotifyTests: XCTestCase {
     }
 
     /// `count` 640x480 frames of two_people.jpg drifting, as JPEGs.
-    private func frames(_ count: Int) throws -> [[UInt8]] {
-        let photo = try ImageCodec.decode(fileAt: TestPaths.fixtures.appendingPathComponent("two_people.jpg").path,
-                                          as: .rgb8)
-        let scale = Float(photo.width) / 600
-        return try (0..<count).map { i in
-            let map = AffineMap(a: scale, b: 0, tx: Float(-20 + 2 * i) * scale, c: 0, d: scale, ty: -60 * scale)
-            return try JPEGEncoder.encode(try photo.warpAffine(map, width: 640, height: 480), quality: 80)
-        }
-    }
+    private func frames(_ count: Int) throws -> [[UInt8]] { try DriftingFrames.twoPeople(count) }
 
     /// Starts fer-live with the notify socket and a 1 s watchdog (pings every 0.5 s).
     private func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {

@@ -50,12 +50,7 @@ final class YuNetDetectorTests: XCTestCase {
         let detector = try YuNetDetector(modelURL: model)
         XCTAssertEqual(try detector.detect(in: try Image(width: 640, height: 480, format: .rgb8, fill: 128)).count, 0)
         XCTAssertEqual(try detector.detect(in: try Image(width: 640, height: 480, format: .rgb8, fill: 0)).count, 0)
-        var state: UInt32 = 12345
-        let noise = (0..<(640 * 480 * 3)).map { _ -> UInt8 in
-            state = state &* 1_664_525 &+ 1_013_904_223
-            return UInt8(truncatingIfNeeded: state >> 24)
-        }
-        XCTAssertEqual(try detector.detect(in: try Image(width: 640, height: 480, format: .rgb8, pixels: noise)).count, 0)
+        XCTAssertEqual(try detector.detect(in: try FacelessImages.noise()).count, 0)
         // A 1-pixel image is valid input and has no face.
         XCTAssertEqual(try detector.detect(in: try Image(width: 1, height: 1, format: .rgb8, fill: 200)).count, 0)
     }
