@@ -1,5 +1,6 @@
 import Classification
 import Detection
+import FaceAnalysis
 import Foundation
 import Imaging
 import Inference
@@ -63,7 +64,27 @@ final class ModelConformanceTests: XCTestCase {
         }
     }
 
-    func testShippedClassifierOnFaceCropsFromPhotos() throws {
+    /// Every classifier shipped in `Models/emotion`, with its manifest (the default among them).
+    private func shippedClassifiers() throws -> [(url: URL, manifest: ClassifierManifest)] {
+        let folder = TestPaths.models.appendingPathComponent("emotion")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".onnx") }.sorted()
+        XCTAssertTrue(files.contains("\(ModelLocator.defaultClassifier).onnx"), "the default classifier is shipped: \(files)")
+        return try files.map { file in
+            let url = folder.appendingPathComponent(file)
+            return (url, try ClassifierManifest.load(forModelAt: url.path))
+        }
+    }
+
+    /// `faces` (grey) resized to the classifier's input and normalised as its manifest says.
+    private func classifierInput(_ faces: [Image], _ manifest: ClassifierManifest) throws -> [Float] {
+        let input = manifest.input
+        XCTAssertEqual(input.color, .gray, "\(manifest.name): these tests feed grey faces")
+        return try tensor(try faces.map { try $0.resized(width: input.width, height: input.height) },
+                          width: input.width, height: input.height, order: .gray,
+                          scale: input.scale, mean: input.meanPerChannel, std: input.stdPerChannel)
+    }
+
+    func testShippedClassifiersOnFaceCropsFromPhotos() throws {
         let locator = TestPaths.models
         let detector = try YuNetDetector(modelURL: locator.appendingPathComponent("detection/yunet_s.onnx"))
         var crops: [Image] = []
@@ -76,27 +97,28 @@ final class ModelConformanceTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(crops.count, 6, "faces found in the fixtures")
-        let input = try tensor(crops, width: 64, height: 64, order: .gray, scale: 255, mean: [0.5], std: [0.5])
-        try assertConforms(locator.appendingPathComponent("emotion/mini_xception.onnx"), input: input,
-                           shape: [crops.count, 1, 64, 64])
+        for (url, manifest) in try shippedClassifiers() {
+            try assertConforms(url, input: try classifierInput(crops, manifest),
+                               shape: [crops.count, 1, manifest.input.height, manifest.input.width])
+        }
     }
 
     // MARK: - ../shared data and models
 
-    func testShippedClassifierOnFER2013Faces() throws {
+    func testShippedClassifiersOnFER2013Faces() throws {
         guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
         var faces: [Image] = []
         for emotion in Emotion.canonicalNames {
             let folder = val.appendingPathComponent(emotion)
             let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().prefix(6)
             for file in files {
-                faces.append(try ImageCodec.decode(fileAt: folder.appendingPathComponent(file).path, as: .gray8)
-                    .resized(width: 64, height: 64))
+                faces.append(try ImageCodec.decode(fileAt: folder.appendingPathComponent(file).path, as: .gray8))
             }
         }
-        let input = try tensor(faces, width: 64, height: 64, order: .gray, scale: 255, mean: [0.5], std: [0.5])
-        try assertConforms(TestPaths.models.appendingPathComponent("emotion/mini_xception.onnx"), input: input,
-                           shape: [faces.count, 1, 64, 64])
+        for (url, manifest) in try shippedClassifiers() {
+            try assertConforms(url, input: try classifierInput(faces, manifest),
+                               shape: [faces.count, 1, manifest.input.height, manifest.input.width])
+        }
     }
 
     func testSharedDetectorsOnGroupPhotos() throws {
