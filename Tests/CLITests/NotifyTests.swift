@@ -128,29 +128,19 @@ final class NotifyTests: XCTestCase {
     /// An emulated camera unplugged for 5 s: the run goes on, STATUS and /healthz say what it waits for, the pings
     /// go on, and frames flow again within 2 s of the camera coming back.
     func testUnpluggedCameraIsWaitedForAndResumes() throws {
-        for (i, jpeg) in try frames(2).enumerated() {
-            try Data(jpeg).write(to: directory.appendingPathComponent("f\(i).jpg"))
-        }
-        let control = directory.appendingPathComponent("control")
-        try "present".write(to: control, atomically: true, encoding: .utf8)
-        let spec = directory.appendingPathComponent("spec.json")
-        try """
-            {"devices": [{"path": "/dev/video0", "byId": "usb-Test_Cam-video-index0", "card": "Test Cam",
-              "formats": [{"format": "mjpeg", "sizes": [{"width": 640, "height": 480, "fps": [30]}]}],
-              "frames": ["f0.jpg", "f1.jpg"], "control": "\(control.path)", "clock": "realtime"}]}
-            """.write(to: spec, atomically: true, encoding: .utf8)
+        let camera = try UnpluggableCamera(in: directory, frames: try frames(2))
         let log = directory.appendingPathComponent("events.jsonl")
         let port = freeLoopbackPort()
         let process = try launch(["/dev/video0", "--headless", "--events", log.path, "--stats-interval", "0",
                                   "--http", "127.0.0.1:\(port)"],
-                                 environment: ["FER_LIVE_V4L2_EMULATION": spec.path])
+                                 environment: camera.environment)
         defer { if process.isRunning { process.terminate() } }
 
         XCTAssertTrue(receiver.wait(timeout: 30) { self.count("READY=1", in: $0) == 1 }, "\(receiver.lines)")
         XCTAssertTrue(receiver.wait(timeout: 3) { $0.contains { $0.text.contains("streaming 640x480") } },
                       "\(receiver.lines)")
 
-        try "absent".write(to: control, atomically: true, encoding: .utf8)
+        try camera.setPlugged(false)
         XCTAssertTrue(receiver.wait(timeout: 2) {
             $0.contains { $0.lines.contains("STATUS=waiting for /dev/video0: no such device") }
         }, "\(receiver.lines)")
@@ -168,7 +158,7 @@ final class NotifyTests: XCTestCase {
         XCTAssertFalse(receiver.lines.contains { $0.hasPrefix("STATUS=stalled") }, "\(receiver.lines)")
 
         let replugged = Date()
-        try "present".write(to: control, atomically: true, encoding: .utf8)
+        try camera.setPlugged(true)
         // Frames again: a track starts after the camera's second "streaming" event.
         var resumed: Date?
         while resumed == nil, Date().timeIntervalSince(replugged) < 5 {

@@ -84,18 +84,8 @@ final class RunCommandTests: XCTestCase {
 
     /// An emulated camera unplugged for 2 s mid-stream: the run survives, says so, and resumes.
     func testEmulatedCameraUnplugAndReplug() throws {
-        for (i, jpeg) in try frames(2).enumerated() {
-            try Data(jpeg).write(to: directory.appendingPathComponent("f\(i).jpg"))
-        }
-        let control = directory.appendingPathComponent("control")
-        try "present".write(to: control, atomically: true, encoding: .utf8)
-        let spec = directory.appendingPathComponent("spec.json")
-        try """
-            {"devices": [{"path": "/dev/video0", "byId": "usb-Test_Cam-video-index0", "card": "Test Cam",
-              "formats": [{"format": "mjpeg", "sizes": [{"width": 640, "height": 480, "fps": [30]}]}],
-              "frames": ["f0.jpg", "f1.jpg"], "control": "\(control.path)", "clock": "realtime"}]}
-            """.write(to: spec, atomically: true, encoding: .utf8)
-        let environment = ["FER_LIVE_V4L2_EMULATION": spec.path]
+        let camera = try UnpluggableCamera(in: directory, frames: try frames(2))
+        let environment = camera.environment
 
         let devices = try Subprocess.run(FerLiveBinary.path, ["devices"], environment: environment)
         XCTAssertEqual(devices.status, 0, devices.stderr)
@@ -103,10 +93,10 @@ final class RunCommandTests: XCTestCase {
                       && devices.stdout.contains("640x480"), devices.stdout)
 
         DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
-            try? "absent".write(to: control, atomically: true, encoding: .utf8)
+            try? camera.setPlugged(false)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + 4) {
-            try? "present".write(to: control, atomically: true, encoding: .utf8)
+            try? camera.setPlugged(true)
         }
         let result = try Subprocess.run(FerLiveBinary.path, ["/dev/video0", "--headless", "--duration", "7",
                                                              "--stats-interval", "0"],
