@@ -32,6 +32,16 @@ public enum SourceState: Sendable, Equatable, CustomStringConvertible {
     /// The stream is over (end of file, cancelled).
     case ended
 
+    /// The state's one-word name, as events and `/healthz` give it: starting, streaming, waiting or ended.
+    public var name: String {
+        switch self {
+        case .starting: return "starting"
+        case .streaming: return "streaming"
+        case .waiting: return "waiting"
+        case .ended: return "ended"
+        }
+    }
+
     public var description: String {
         switch self {
         case .starting: return "starting"

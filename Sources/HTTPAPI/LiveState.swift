@@ -122,18 +122,9 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
                 case .streaming: status = "stalled"
                 }
             }
-            return HealthReport(status: status, source: Self.stateName(source), detail: source.description,
+            return HealthReport(status: status, source: source.name, detail: source.description,
                                 lastFrameAgeSeconds: age.map { ($0 * 1000).rounded() / 1000 },
                                 framesAnalyzed: framesAnalyzed)
-        }
-    }
-
-    static func stateName(_ state: SourceState) -> String {
-        switch state {
-        case .starting: return "starting"
-        case .streaming: return "streaming"
-        case .waiting: return "waiting"
-        case .ended: return "ended"
         }
     }
 

@@ -56,19 +56,10 @@ public struct EventEncoder: Sendable {
             o.add("rss_mb", round1(Double(s.residentBytes) / 1_048_576))
         case .source(let state, let t):
             if let t { o.add("t", round3(t)) }
-            o.add("state", Self.stateName(state))
+            o.add("state", state.name)
             o.add("detail", state.description)
         }
         return o.text
-    }
-
-    static func stateName(_ state: SourceState) -> String {
-        switch state {
-        case .starting: return "starting"
-        case .streaming: return "streaming"
-        case .waiting: return "waiting"
-        case .ended: return "ended"
-        }
     }
 
     static func box(_ r: Rect) -> String {
