@@ -3,13 +3,15 @@
 
 Usage: ort_bench.py [--models DIR] [--runs N] [--fer-live PATH [--rounds 5]] [--json]
 
-Cases: mini_xception 1x1x64x64 (inputs uniform in [-1, 1], 200 runs by default) and yunet_s
+Cases: every classifier in Models/emotion at the input size of its manifest (e.g. mini_xception
+1x1x64x64, fer_resnet24 1x1x48x48; inputs uniform in [-1, 1], 200 runs by default) and yunet_s
 at 1x3x256x320 and 1x3x480x640 (inputs uniform in [0, 255], 100 runs by default); inputs are
 seeded. Each case warms up first, then reports the median and 90th percentile of per-call
 wall time of `session.run` (includes ~10-30 us of Python overhead). ONNX Runtime runs on the
 CPU with one intra-op and one inter-op thread, sequential execution, default optimisations.
 
-With --fer-live PATH it also runs `PATH bench --json` (env OPENBLAS_NUM_THREADS=1), which
+With --fer-live PATH it also runs `PATH bench --json --classifier NAME` for each classifier
+(env OPENBLAS_NUM_THREADS=1), which
 must print {"results": [{"model", "input", "median_ms", "p90_ms"}, ...]}, and prints a
 side-by-side table with the ratio fer-live / ORT. The two engines alternate in --rounds rounds
 (the host's speed drifts by up to 3x over minutes); the ratio is the median of the per-round
@@ -26,12 +28,36 @@ import numpy as np
 import onnxruntime as ort
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CASES = [
+DETECTOR_CASES = [
     # (model name, relative path, input shape, value range, default runs)
-    ("mini_xception", "emotion/mini_xception.onnx", (1, 1, 64, 64), (-1.0, 1.0), 200),
     ("yunet_s", "detection/yunet_s.onnx", (1, 3, 256, 320), (0.0, 255.0), 100),
     ("yunet_s", "detection/yunet_s.onnx", (1, 3, 480, 640), (0.0, 255.0), 100),
 ]
+
+
+def classifier_names(models_dir):
+    """The shipped classifiers: Models/emotion/*.onnx that have a manifest beside them."""
+    folder = os.path.join(models_dir, "emotion")
+    if not os.path.isdir(folder):
+        raise SystemExit(f"ort_bench: {folder}: no such folder (use --models DIR)")
+    return sorted(f[:-5] for f in os.listdir(folder)
+                  if f.endswith(".onnx") and os.path.isfile(os.path.join(folder, f[:-5] + ".json")))
+
+
+def cases(models_dir):
+    """Each classifier at its manifest's input size, then the detector cases."""
+    out = []
+    for name in classifier_names(models_dir):
+        manifest_path = os.path.join(models_dir, "emotion", name + ".json")
+        try:
+            with open(manifest_path) as f:
+                inp = json.load(f)["input"]
+            channels = 1 if inp.get("color", "gray") == "gray" else 3
+            shape = (1, channels, int(inp["height"]), int(inp["width"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit(f"ort_bench: {manifest_path}: not a classifier manifest ({e!r})")
+        out.append((name, f"emotion/{name}.onnx", shape, (-1.0, 1.0), 200))
+    return out + DETECTOR_CASES
 
 
 def shape_text(shape):
@@ -48,7 +74,7 @@ def session(path):
 
 def bench_ort(models_dir, runs_override):
     results, sessions = [], {}
-    for seed, (name, rel, shape, (lo, hi), default_runs) in enumerate(CASES):
+    for seed, (name, rel, shape, (lo, hi), default_runs) in enumerate(cases(models_dir)):
         path = os.path.join(models_dir, rel)
         if not os.path.isfile(path):
             raise SystemExit(f"ort_bench: {path}: model file not found (use --models DIR)")
@@ -69,7 +95,18 @@ def bench_ort(models_dir, runs_override):
     return results
 
 
-def run_fer_live(path, runs=None):
+def run_fer_live_all(path, models_dir, runs=None):
+    """fer-live's results for every shipped classifier (and, once, the detector cases)."""
+    results, seen = [], set()
+    for name in classifier_names(models_dir):
+        for r in run_fer_live(path, runs, classifier=name):
+            if (r["model"], r["input"]) not in seen:
+                seen.add((r["model"], r["input"]))
+                results.append(r)
+    return results
+
+
+def run_fer_live(path, runs=None, classifier=None):
     """Return fer-live's results list, or raise SystemExit with a one-line reason."""
     if not os.path.exists(path):
         raise SystemExit(f"ort_bench: --fer-live {path}: no such file (build fer-live first, "
@@ -79,6 +116,7 @@ def run_fer_live(path, runs=None):
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
     try:
         extra = ["--runs", str(runs), "--models-only"] if runs else []
+        extra += ["--classifier", classifier] if classifier else []
         proc = subprocess.run([path, "bench", "--json"] + extra, env=env, capture_output=True, text=True, timeout=600)
     except subprocess.TimeoutExpired:
         raise SystemExit(f"ort_bench: {path} bench --json: no answer within 600 s")
@@ -113,7 +151,7 @@ def interleaved(args):
     per_round = max(20, (args.runs or 200) // args.rounds)
     for r in range(args.rounds):
         rounds_ort.append(bench_ort(args.models, per_round))
-        rounds_fl.append(run_fer_live(args.fer_live, per_round))
+        rounds_fl.append(run_fer_live_all(args.fer_live, args.models, per_round))
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(
             f"{o['model']} {o['input']} {f['median_ms'] / o['median_ms']:.2f}x"
             for o in rounds_ort[-1] for f in rounds_fl[-1]
