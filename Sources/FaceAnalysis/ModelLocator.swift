@@ -59,9 +59,9 @@ public struct ModelLocator: Sendable {
     public var classifier: URL { classifier(named: Self.defaultClassifier) }
 
     /// The name of the default classifier.
-    public static let defaultClassifier = "mini_xception"
+    public static let defaultClassifier = "fer_resnet24"
 
-    /// A shipped classifier by name (`mini_xception`), or a path to any ONNX classifier.
+    /// A shipped classifier by name (`fer_resnet24`, `mini_xception`), or a path to any ONNX classifier.
     public func classifier(named nameOrPath: String) -> URL {
         if nameOrPath.hasSuffix(".onnx") || nameOrPath.contains("/") { return URL(fileURLWithPath: nameOrPath) }
         return directory.appendingPathComponent("emotion/\(nameOrPath).onnx")

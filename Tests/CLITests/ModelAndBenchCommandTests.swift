@@ -37,17 +37,22 @@ final class ModelAndBenchCommandTests: XCTestCase {
     }
 
     func testBenchJSON() throws {
-        let result = try FerLiveBinary.run(["bench", "--json", "--runs", "8"])
-        XCTAssertEqual(result.status, 0, result.stderr)
         struct Report: Decodable {
             struct Row: Decodable { let model: String; let input: String; let median_ms: Double; let p90_ms: Double }
             let results: [Row]
         }
-        let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
-        XCTAssertEqual(report.results.map(\.input), ["1x1x64x64", "1x3x256x320", "1x3x480x640"])
-        for row in report.results {
-            XCTAssertGreaterThan(row.median_ms, 0)
-            XCTAssertGreaterThanOrEqual(row.p90_ms, row.median_ms)
+        // The default classifier (fer_resnet24, 48x48), then mini_xception by name (64x64); the detector both times.
+        for (arguments, classifier, input) in [([String](), "fer_resnet24", "1x1x48x48"),
+                                               (["--classifier", "mini_xception"], "mini_xception", "1x1x64x64")] {
+            let result = try FerLiveBinary.run(["bench", "--json", "--runs", "8"] + arguments)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            XCTAssertEqual(report.results.map(\.model), [classifier, "yunet_s", "yunet_s"])
+            XCTAssertEqual(report.results.map(\.input), [input, "1x3x256x320", "1x3x480x640"])
+            for row in report.results {
+                XCTAssertGreaterThan(row.median_ms, 0)
+                XCTAssertGreaterThanOrEqual(row.p90_ms, row.median_ms)
+            }
         }
     }
 }

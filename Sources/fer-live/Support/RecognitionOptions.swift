@@ -9,7 +9,7 @@ struct RecognitionOptions: ParsableArguments {
     @Option(help: "Folder of the models (default: found beside the binary or in the build tree).")
     var models: String?
 
-    @Option(help: "Emotion classifier: a shipped name (mini_xception) or a path to an ONNX file with a JSON manifest beside it.")
+    @Option(help: "Emotion classifier: a shipped name (fer_resnet24, mini_xception) or a path to an ONNX file with a JSON manifest beside it.")
     var classifier: String = ModelLocator.defaultClassifier
 
     @Option(help: "Test-time augmentation: none, or flip (classify the mirrored face too and average; twice the cost).")
