@@ -82,11 +82,11 @@ final class EvalCommandTests: XCTestCase {
     func testAccuracyOnFER2013ValMatchesONNXRuntime() throws {
         guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
         let models = TestPaths.models.appendingPathComponent("emotion")
-        let shipped = try FileManager.default.contentsOfDirectory(atPath: models.path).filter { $0.hasSuffix(".onnx") }.sorted()
+        let shipped = try TestPaths.shippedClassifiers()
         XCTAssertFalse(shipped.isEmpty)
         var accuracies: [String: Double] = [:]
-        for file in shipped {
-            let name = String(file.dropLast(".onnx".count))
+        for name in shipped {
+            let file = "\(name).onnx"
             let ours = try FerLiveBinary.run(["eval", "--json", "--classifier", name, val.path])
             XCTAssertEqual(ours.status, 0, ours.stderr)
             let eval = try JSONDecoder().decode(Eval.self, from: Data(ours.stdout.utf8))

@@ -18,9 +18,6 @@ final class NotifyTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// `count` 640x480 frames of two_people.jpg drifting, as JPEGs.
-    private func frames(_ count: Int) throws -> [[UInt8]] { try DriftingFrames.twoPeople(count) }
-
     /// Starts fer-live with the notify socket and a 1 s watchdog (pings every 0.5 s).
     private func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
@@ -59,7 +56,7 @@ final class NotifyTests: XCTestCase {
     /// READY, STATUS and WATCHDOG pings on a file source; SIGHUP reopens the rotated event log; SIGTERM stops cleanly.
     func testReadyStatusWatchdogLogRotationAndStop() throws {
         let clip = directory.appendingPathComponent("clip.mjpeg")
-        try Data(try frames(20).flatMap { $0 }).write(to: clip)
+        try Data(try DriftingFrames.twoPeople(20).flatMap { $0 }).write(to: clip)
         let log = directory.appendingPathComponent("events.jsonl")
         let process = try launch([clip.path, "--headless", "--realtime", "--loop", "--events", log.path,
                                   "--stats-interval", "1"])
@@ -99,7 +96,7 @@ final class NotifyTests: XCTestCase {
         let writer = open(fifo, O_RDWR | O_CLOEXEC)  // read-write: opening does not wait for the reader
         XCTAssertGreaterThanOrEqual(writer, 0)
         defer { close(writer) }
-        let bytes = try frames(15).flatMap { $0 }
+        let bytes = try DriftingFrames.twoPeople(15).flatMap { $0 }
         let process = try launch([fifo, "--headless", "--events", directory.appendingPathComponent("e.jsonl").path])
         defer { if process.isRunning { process.terminate() } }
         // 15 frames, then silence with the pipe left open: next() blocks, no end of stream.
@@ -128,7 +125,7 @@ final class NotifyTests: XCTestCase {
     /// An emulated camera unplugged for 5 s: the run goes on, STATUS and /healthz say what it waits for, the pings
     /// go on, and frames flow again within 2 s of the camera coming back.
     func testUnpluggedCameraIsWaitedForAndResumes() throws {
-        let camera = try UnpluggableCamera(in: directory, frames: try frames(2))
+        let camera = try UnpluggableCamera(in: directory, frames: try DriftingFrames.twoPeople(2))
         let log = directory.appendingPathComponent("events.jsonl")
         let port = freeLoopbackPort()
         let process = try launch(["/dev/video0", "--headless", "--events", log.path, "--stats-interval", "0",

@@ -15,13 +15,10 @@ final class RunCommandTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// `count` 640x480 frames of two_people.jpg drifting, as JPEGs.
-    private func frames(_ count: Int) throws -> [[UInt8]] { try DriftingFrames.twoPeople(count) }
-
     /// An MJPEG stream: the JPEGs back to back.
     private func mjpeg(_ count: Int) throws -> String {
         let path = directory.appendingPathComponent("clip.mjpeg").path
-        try Data(try frames(count).flatMap { $0 }).write(to: URL(fileURLWithPath: path))
+        try Data(try DriftingFrames.twoPeople(count).flatMap { $0 }).write(to: URL(fileURLWithPath: path))
         return path
     }
 
@@ -58,7 +55,7 @@ final class RunCommandTests: XCTestCase {
     func testY4MFromStdin() throws {
         // A grey C420 stream written by hand: header, then FRAME + Y + neutral chroma.
         var y4m = Array("YUV4MPEG2 W640 H480 F25:1 Ip A1:1 C420jpeg\n".utf8)
-        for jpeg in try frames(10) {
+        for jpeg in try DriftingFrames.twoPeople(10) {
             let gray = try ImageCodec.decode(data: jpeg, as: .gray8)
             y4m += Array("FRAME\n".utf8) + gray.pixels + [UInt8](repeating: 128, count: 2 * 320 * 240)
         }
@@ -84,7 +81,7 @@ final class RunCommandTests: XCTestCase {
 
     /// An emulated camera unplugged for 2 s mid-stream: the run survives, says so, and resumes.
     func testEmulatedCameraUnplugAndReplug() throws {
-        let camera = try UnpluggableCamera(in: directory, frames: try frames(2))
+        let camera = try UnpluggableCamera(in: directory, frames: try DriftingFrames.twoPeople(2))
         let environment = camera.environment
 
         let devices = try Subprocess.run(FerLiveBinary.path, ["devices"], environment: environment)

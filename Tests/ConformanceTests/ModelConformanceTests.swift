@@ -66,11 +66,10 @@ final class ModelConformanceTests: XCTestCase {
 
     /// Every classifier shipped in `Models/emotion`, with its manifest (the default among them).
     private func shippedClassifiers() throws -> [(url: URL, manifest: ClassifierManifest)] {
-        let folder = TestPaths.models.appendingPathComponent("emotion")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".onnx") }.sorted()
-        XCTAssertTrue(files.contains("\(ModelLocator.defaultClassifier).onnx"), "the default classifier is shipped: \(files)")
-        return try files.map { file in
-            let url = folder.appendingPathComponent(file)
+        let names = try TestPaths.shippedClassifiers()
+        XCTAssertTrue(names.contains(ModelLocator.defaultClassifier), "the default classifier is shipped: \(names)")
+        return try names.map { name in
+            let url = TestPaths.models.appendingPathComponent("emotion/\(name).onnx")
             return (url, try ClassifierManifest.load(forModelAt: url.path))
         }
     }

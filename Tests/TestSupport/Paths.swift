@@ -20,6 +20,12 @@ public enum TestPaths {
     /// The shipped models.
     public static let models = repository.appendingPathComponent("Models")
 
+    /// The names of the shipped emotion classifiers (`Models/emotion/NAME.onnx`), sorted.
+    public static func shippedClassifiers() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: models.appendingPathComponent("emotion").path)
+            .filter { $0.hasSuffix(".onnx") }.map { String($0.dropLast(".onnx".count)) }.sorted()
+    }
+
     /// `../shared` beside the repository, or nil on a machine without it (a user's checkout).
     public static let shared: URL? = {
         let url = repository.deletingLastPathComponent().appendingPathComponent("shared")
