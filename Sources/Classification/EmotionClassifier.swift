@@ -62,10 +62,30 @@ public final class EmotionClassifier {
     /// The pixel format crops should be made in.
     public var cropFormat: PixelFormat { pixelFormat }
 
-    /// The face crop for `box` in `image`: enlarged by the manifest's margin, eyes levelled when given.
-    public func crop(_ image: Image, box: Rect, leftEye: Point? = nil, rightEye: Point? = nil) throws -> Image {
-        try image.faceCrop(box: box, leftEye: leftEye, rightEye: rightEye, margin: manifest.faceMargin,
-                           outputWidth: manifest.input.width, outputHeight: manifest.input.height, format: pixelFormat)
+    /// The face crop the network expects for a face with `box` and five `landmarks` (image pixels; left eye,
+    /// right eye, nose, mouth left, mouth right).
+    ///
+    /// With a manifest `framing`, the crop carries the landmarks onto the framing's template (rotation, uniform
+    /// scale, shift), so the face is framed as the training faces were; give the detector's landmark prior
+    /// placed in the box when the face has no landmarks. Without landmarks it is the square of side
+    /// max(width, height) about the box centre. Manifests without `framing` get the box grown by `face_margin`
+    /// and stretched to the input, eyes levelled when landmarks are given.
+    public func crop(_ image: Image, box: Rect, landmarks: [Point]? = nil) throws -> Image {
+        let (width, height) = (manifest.input.width, manifest.input.height)
+        let points = landmarks.flatMap { $0.count == 5 && $0.allSatisfy(\.isFinite) ? $0 : nil }
+        guard let framing = manifest.framing else {
+            return try image.faceCrop(box: box, leftEye: points?[0], rightEye: points?[1], margin: manifest.faceMargin,
+                                      outputWidth: width, outputHeight: height, format: pixelFormat)
+        }
+        if let points, let map = framing.cropMapping(landmarks: points, width: width, height: height) {
+            return try image.crop(mapping: map, outputWidth: width, outputHeight: height, format: pixelFormat)
+        }
+        guard box.isFinite, box.width > 0, box.height > 0 else {
+            throw ImagingError.invalidArgument(operation: "faceCrop", detail: "box \(box) must be finite with positive size")
+        }
+        let side = max(box.width, box.height)
+        let square = Rect(x: box.center.x - side / 2, y: box.center.y - side / 2, width: side, height: side)
+        return try image.faceCrop(box: square, margin: 0, outputWidth: width, outputHeight: height, format: pixelFormat)
     }
 
     /// Classifies an image that already is a face (resized to the input size if needed).
@@ -90,6 +110,7 @@ public final class EmotionClassifier {
                              order: order, scale: manifest.input.scale, mean: manifest.input.mean,
                              std: manifest.input.std)
         session.run()
-        return manifest.output.kind.probabilities(from: Array(try session.outputBuffer(manifest.output.name)))
+        return manifest.output.kind.probabilities(from: Array(try session.outputBuffer(manifest.output.name)),
+                                                  temperature: manifest.temperature)
     }
 }

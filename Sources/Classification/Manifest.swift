@@ -9,7 +9,7 @@ import Foundation
 ///            "scale": 255.0, "mean": [0.5], "std": [0.5]},
 ///  "output": {"name": "probabilities", "kind": "probabilities"},
 ///  "labels": ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"],
-///  "face_margin": 0.1, "source": "...", "license": "..."}
+///  "face_margin": 0.1, "framing": {"template": [[x, y], ...]}, "source": "...", "license": "..."}
 /// ```
 /// A pixel value `v` (0...255) becomes `(v / scale - mean[c]) / std[c]` for channel `c`.
 public struct ClassifierManifest: Codable, Sendable, Equatable {
@@ -50,6 +50,14 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
         /// The output as probabilities: softmax of logits, probabilities unchanged.
         public func probabilities(from output: [Float]) -> [Float] {
             self == .logits ? Softmax.probabilities(fromLogits: output) : output
+        }
+
+        /// The output as probabilities calibrated by `temperature`: softmax(logits / T), or for probabilities
+        /// p_i^(1/T) renormalised (the same thing, since log p = logits + a constant). T = 1 changes nothing.
+        public func probabilities(from output: [Float], temperature: Float) -> [Float] {
+            guard temperature != 1 else { return probabilities(from: output) }
+            let logits = self == .logits ? output : output.map { log(max($0, 1e-12)) }
+            return Softmax.probabilities(fromLogits: logits.map { $0 / temperature })
         }
     }
 
@@ -128,26 +136,33 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
     public var output: Output
     /// Class names in the order of the output vector.
     public var labels: [String]
-    /// How much to grow a detected face box on each side before cropping, as a fraction of its size.
+    /// How much to grow a detected face box on each side before cropping, as a fraction of its size
+    /// (used only by manifests without `framing`: the box is then stretched to the input, as before).
     public var faceMargin: Float
+    /// Where the landmarks of the training faces sit in the input; nil for models that take a box crop.
+    public var framing: FaceFraming?
+    /// Temperature that calibrates the output probabilities (measured on val by Models/tools/calibrate.py); 1 = as is.
+    public var temperature: Float
     public var source: String?
     public var license: String?
 
     public init(name: String, task: String, input: Input, output: Output, labels: [String],
-                faceMargin: Float = ClassifierManifest.defaultFaceMargin,
-                source: String? = nil, license: String? = nil) {
+                faceMargin: Float = ClassifierManifest.defaultFaceMargin, framing: FaceFraming? = nil,
+                temperature: Float = 1, source: String? = nil, license: String? = nil) {
         self.name = name
         self.task = task
         self.input = input
         self.output = output
         self.labels = labels
         self.faceMargin = faceMargin
+        self.framing = framing
+        self.temperature = temperature
         self.source = source
         self.license = license
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, task, input, output, labels, source, license
+        case name, task, input, output, labels, framing, temperature, source, license
         case faceMargin = "face_margin"
     }
 
@@ -160,6 +175,8 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
         labels = try container.decode([String].self, forKey: .labels)
         faceMargin = try container.decodeIfPresent(Float.self, forKey: .faceMargin)
             ?? ClassifierManifest.defaultFaceMargin
+        framing = try container.decodeIfPresent(FaceFraming.self, forKey: .framing)
+        temperature = try container.decodeIfPresent(Float.self, forKey: .temperature) ?? 1
         source = try container.decodeIfPresent(String.self, forKey: .source)
         license = try container.decodeIfPresent(String.self, forKey: .license)
     }

@@ -83,6 +83,10 @@ extension ClassifierManifest {
         if !(faceMargin.isFinite && (0...1).contains(faceMargin)) {
             return ("face_margin", "\(faceMargin) is outside 0...1")
         }
+        if let problem = framing?.problem { return ("framing.template", problem) }
+        if !(temperature.isFinite && (0.05...20).contains(temperature)) {
+            return ("temperature", "\(temperature) is outside 0.05...20")
+        }
         return nil
     }
 

@@ -6,6 +6,7 @@ public final class ScaledFaceDetector: FaceDetector {
     public let base: FaceDetector
     public let width: Int
     public var name: String { base.name }
+    public var landmarkPrior: LandmarkPrior { base.landmarkPrior }
 
     public init(_ base: FaceDetector, width: Int) {
         self.base = base

@@ -25,6 +25,7 @@ public final class YuNetDetector: FaceDetector {
     }
 
     public let name = "yunet"
+    public let landmarkPrior = LandmarkPrior.yunet
     public let options: Options
     private let model: ONNXModel
     private let strides = [8, 16, 32]

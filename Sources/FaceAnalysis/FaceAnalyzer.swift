@@ -9,7 +9,7 @@ public final class FaceAnalyzer {
     public let classifier: EmotionClassifier
     /// Faces whose shorter side is below this many image pixels are ignored: too few pixels to read.
     public var minimumFaceSize: Float = 8
-    /// Level the eyes of crops using landmarks, when the detector gives them.
+    /// Align crops on the detector's landmarks, when it gives them (otherwise on its landmark prior in the box).
     public var levelEyes = true
 
     public init(detector: FaceDetector, classifier: EmotionClassifier) {
@@ -32,8 +32,8 @@ public final class FaceAnalyzer {
 
     /// The emotion of one detected face.
     public func classify(_ image: Image, _ face: DetectedFace) throws -> EmotionPrediction {
-        let eyes = levelEyes ? face.landmarks : nil
-        let crop = try classifier.crop(image, box: face.box, leftEye: eyes?.leftEye, rightEye: eyes?.rightEye)
+        let landmarks = (levelEyes ? face.landmarks : nil) ?? detector.landmarkPrior.landmarks(in: face.box)
+        let crop = try classifier.crop(image, box: face.box, landmarks: landmarks.points)
         return try classifier.classify(face: crop)
     }
 }

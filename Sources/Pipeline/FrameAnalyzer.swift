@@ -64,8 +64,10 @@ public final class FrameAnalyzer {
                 if rgbFrame == nil { rgbFrame = frame.rgb() }
                 source = rgbFrame!
             }
-            let eyes = configuration.levelEyes ? face.landmarks : nil
-            let crop = try classifier.crop(source, box: face.box, leftEye: eyes?.leftEye, rightEye: eyes?.rightEye)
+            // The detector's landmarks (carried with the box between detections), or its prior in the box.
+            let landmarks = (configuration.levelEyes ? face.landmarks : nil)
+                ?? detector.landmarkPrior.landmarks(in: face.box)
+            let crop = try classifier.crop(source, box: face.box, landmarks: landmarks.points)
             predictions[face.id] = try classifier.classify(face: crop)
         }
         timings.classify = milliseconds(since: t0)
@@ -120,8 +122,10 @@ public final class FrameAnalyzer {
     }
 
     private func smoothedEmotion(_ smoother: EmotionSmoother) -> SmoothedEmotion {
-        SmoothedEmotion(label: smoother.label, confidence: smoother.confidence, labels: classifier.labels,
-                        probabilities: smoother.probabilities)
+        let unsure = smoother.confidence < configuration.uncertainBelow
+        return SmoothedEmotion(label: unsure ? SmoothedEmotion.uncertainLabel : smoother.label,
+                               confidence: smoother.confidence, labels: classifier.labels,
+                               probabilities: smoother.probabilities, topLabel: smoother.label)
     }
 
     /// The `reason` field of `track_end`, in the events' snake_case.

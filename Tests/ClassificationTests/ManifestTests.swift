@@ -1,5 +1,6 @@
 import Classification
 import Foundation
+import Imaging
 import TestSupport
 import XCTest
 
@@ -216,6 +217,44 @@ final class ManifestTests: XCTestCase {
         try expectInvalid(field: "face_margin") { $0["face_margin"] = -0.1 }
         try expectInvalid(field: "face_margin") { $0["face_margin"] = 1.5 }
         try expectInvalid(field: "input.name", setInput("name", ""))
+    }
+
+    func testFramingAndTemperatureAreReadAndChecked() throws {
+        var object = validObject()
+        object["framing"] = ["template": [[0.3, 0.4], [0.7, 0.4], [0.5, 0.6], [0.35, 0.8], [0.65, 0.8]], "source": "test"]
+        object["temperature"] = 1.5
+        let manifest = try ClassifierManifest.decode(try data(object), file: "m.json")
+        XCTAssertEqual(manifest.framing?.template[1], Point(x: 0.7, y: 0.4))
+        XCTAssertEqual(manifest.temperature, 1.5)
+        XCTAssertEqual(try ClassifierManifest.decode(try data(validObject()), file: "m.json").temperature, 1)
+        // Written and read back unchanged.
+        let again = try ClassifierManifest.decode(try JSONEncoder().encode(manifest), file: "m.json")
+        XCTAssertEqual(again, manifest)
+        try expectInvalid(field: "framing.template") {
+            $0["framing"] = ["template": [[0.5, 0.4], [0.51, 0.4], [0.5, 0.6], [0.35, 0.8], [0.65, 0.8]]]
+        }
+        try expectInvalid(field: "framing.template") { $0["framing"] = ["template": [[0.3, 0.4], [0.7, 0.4]]] }
+        try expectInvalid(field: "temperature") { $0["temperature"] = 0 }
+        try expectInvalid(field: "temperature") { $0["temperature"] = 100 }
+    }
+
+    func testTemperatureSharpensOrFlattensProbabilities() {
+        let p: [Float] = [0.1, 0.2, 0.7]
+        let kind = ClassifierManifest.OutputKind.probabilities
+        XCTAssertEqual(kind.probabilities(from: p, temperature: 1), p)
+        let flat = kind.probabilities(from: p, temperature: 2)
+        let sharp = kind.probabilities(from: p, temperature: 0.5)
+        XCTAssertEqual(flat.reduce(0, +), 1, accuracy: 1e-5)
+        XCTAssertLessThan(flat[2], 0.7)
+        XCTAssertGreaterThan(sharp[2], 0.7)
+        // For probabilities, T = 2 is the square root renormalised.
+        let roots = p.map { $0.squareRoot() }
+        let total = roots.reduce(0, +)
+        for (a, b) in zip(flat, roots.map { $0 / total }) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        // Logits: softmax(z / T).
+        let z: [Float] = [0, 1, 2]
+        XCTAssertEqual(ClassifierManifest.OutputKind.logits.probabilities(from: z, temperature: 2),
+                       Softmax.probabilities(fromLogits: [0, 0.5, 1]))
     }
 
     func testOutputKindTurnsLogitsIntoProbabilities() {

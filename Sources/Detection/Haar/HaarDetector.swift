@@ -14,6 +14,7 @@ import Imaging
 /// One instance per thread (it keeps its working buffers between frames).
 public final class HaarDetector: GreyFaceDetector {
     public let name = "haar"
+    public let landmarkPrior = LandmarkPrior.haar
     public let options: Options
     public let cascade: HaarCascade
     private var compiled: CompiledHaarCascade?

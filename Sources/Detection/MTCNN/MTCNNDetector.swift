@@ -13,6 +13,7 @@ import Inference
 /// one to one with the reference; scores are O-Net's face probability; faces best first.
 public final class MTCNNDetector: FaceDetector {
     public let name = "mtcnn"
+    public let landmarkPrior = LandmarkPrior.mtcnn
     public let options: Options
     private let pnet: MTCNNNetwork
     private let rnet: MTCNNNetwork

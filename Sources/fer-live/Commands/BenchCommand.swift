@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: model latency (default), tracking quality, and the face detectors side by side.",
-        subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self, BenchDetectorsCommand.self],
+        subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self, BenchDetectorsCommand.self, BenchFramingCommand.self,
+                      BenchPipelineCommand.self],
         defaultSubcommand: BenchModelsCommand.self)
 }
 
@@ -132,9 +133,9 @@ struct BenchModelsCommand: ParsableCommand {
                                                score: 1)
         let size = "\(classifier.inputSize.width)x\(classifier.inputSize.height)"
         t = try Stopwatch.measure(runs: runs * 4, warmup: 5) {
-            _ = try classifier.crop(frame, box: face.box, leftEye: face.landmarks?.leftEye, rightEye: face.landmarks?.rightEye)
+            _ = try classifier.crop(frame, box: face.box, landmarks: face.landmarks(orPrior: LandmarkPrior.yunet).points)
         }
-        stages.append(Stage(stage: "face crop (eyes levelled)", input: size, median_ms: t.median, p90_ms: t.p90))
+        stages.append(Stage(stage: "face crop (aligned on landmarks)", input: size, median_ms: t.median, p90_ms: t.p90))
         let crop = try classifier.crop(frame, box: face.box)
         t = try Stopwatch.measure(runs: runs * 4, warmup: 5) { _ = try classifier.classify(face: crop) }
         stages.append(Stage(stage: "classify one face", input: size, median_ms: t.median, p90_ms: t.p90))
