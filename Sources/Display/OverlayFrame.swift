@@ -31,19 +31,24 @@ public struct OverlayFace: Sendable {
     public var color: RGB
     /// Per-class probabilities for the bars panel (empty: no panel for this face).
     public var probabilities: [OverlayProbability]
+    /// False for a label that is not an emotion (`uncertain`, or `…` before the first classification): the
+    /// tag then shows no percentage.
+    public var showsConfidence: Bool
 
     public init(id: Int, box: Rect, label: String, confidence: Float, color: RGB,
-                probabilities: [OverlayProbability] = []) {
+                probabilities: [OverlayProbability] = [], showsConfidence: Bool = true) {
         self.id = id
         self.box = box
         self.label = label
         self.confidence = confidence
         self.color = color
         self.probabilities = probabilities
+        self.showsConfidence = showsConfidence
     }
 
-    /// The tag text: `#3 happy 87%`.
+    /// The tag text: `#3 happy 87%`, or `#3 uncertain` when the label is not an emotion.
     public var tagText: String {
+        guard showsConfidence else { return "#\(id) \(label)" }
         let percent = confidence.isFinite ? Int((min(max(confidence, 0), 1) * 100).rounded()) : 0
         return "#\(id) \(label) \(percent)%"
     }

@@ -13,8 +13,11 @@ public struct TracksDocument: Codable, Sendable, Equatable {
 public struct TrackView: Codable, Sendable, Equatable {
     public var id: Int
     public var box: BoxView
-    /// The smoothed label, nil until the face has been classified.
+    /// The smoothed label (`uncertain` while the top probability is below the threshold), nil until the face
+    /// has been classified.
     public var emotion: String?
+    /// True while the face is `uncertain`; nil until it has been classified.
+    public var uncertain: Bool?
     public var confidence: Double?
     /// Smoothed probability per label.
     public var probabilities: [String: Double]?

@@ -50,7 +50,8 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
                 id: face.id,
                 box: BoxView(x: Double(face.box.x), y: Double(face.box.y), width: Double(face.box.width),
                              height: Double(face.box.height)),
-                emotion: face.emotion?.label, confidence: face.emotion.map { Double($0.confidence) },
+                emotion: face.emotion?.label, uncertain: face.emotion?.isUncertain,
+                confidence: face.emotion.map { Double($0.confidence) },
                 probabilities: face.emotion.map { e in
                     Dictionary(zip(e.labels, e.probabilities.map(Double.init)), uniquingKeysWith: { a, _ in a })
                 },

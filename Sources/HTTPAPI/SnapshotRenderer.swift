@@ -25,7 +25,9 @@ public final class SnapshotRenderer: @unchecked Sendable {
             canvas.drawRectangle(face.box, color: color, thickness: thickness)
             guard let text else { continue }
             var label = "#\(face.id)"
-            if let e = face.emotion { label += " \(e.label) \(Int((e.confidence * 100).rounded()))%" }
+            if let e = face.emotion {
+                label += e.isUncertain ? " \(e.label)" : " \(e.label) \(Int((e.confidence * 100).rounded()))%"
+            }
             let size = try text.measure(label, size: fontSize)
             let box = face.box
             let y = box.minY - Float(size.height) - 2 >= 0 ? box.minY - Float(size.height) - 2 : max(0, box.minY)

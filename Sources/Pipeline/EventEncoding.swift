@@ -21,6 +21,7 @@ public struct EventEncoder: Sendable {
         case .emotion(let change, let face, let frame, let t):
             o.add("t", round3(t)); o.add("frame", frame); o.add("track", change.track)
             o.add("emotion", change.emotion.label)
+            o.addRaw("uncertain", change.emotion.isUncertain ? "true" : "false")
             o.add("confidence", round3(Double(change.emotion.confidence)))
             if let previous = change.previous { o.add("previous", previous) } else { o.addRaw("previous", "null") }
             o.addRaw("probabilities", Self.probabilities(change.emotion.labels, change.emotion.probabilities))

@@ -65,17 +65,27 @@ public struct FaceState: Sendable {
 
 /// A track's smoothed emotion: the label after hysteresis and the averaged probabilities.
 public struct SmoothedEmotion: Sendable, Equatable {
+    /// The label shown and reported: the most probable emotion, or `uncertain` when its probability is below
+    /// the configured threshold.
     public var label: String
+    /// The smoothed probability of the most probable emotion.
     public var confidence: Float
     public var labels: [String]
     public var probabilities: [Float]
+    /// The most probable emotion, even when it is too unsure to be the label.
+    public var topLabel: String
+    /// True when `label` is `uncertain`.
+    public var isUncertain: Bool { label == SmoothedEmotion.uncertainLabel }
 
+    /// The label of a face whose most probable emotion is below the threshold.
+    public static let uncertainLabel = "uncertain"
 
-    public init(label: String, confidence: Float, labels: [String], probabilities: [Float]) {
+    public init(label: String, confidence: Float, labels: [String], probabilities: [Float], topLabel: String? = nil) {
         self.label = label
         self.confidence = confidence
         self.labels = labels
         self.probabilities = probabilities
+        self.topLabel = topLabel ?? label
     }
 }
 

@@ -78,6 +78,8 @@ final class OverlayLayoutTests: XCTestCase {
         let face = OverlayFace(id: 3, box: .zero, label: "happy", confidence: 0.8666, color: .red)
         XCTAssertEqual(face.tagText, "#3 happy 87%")
         XCTAssertEqual(OverlayFace(id: 1, box: .zero, label: "sad", confidence: .nan, color: .red).tagText, "#1 sad 0%")
+        XCTAssertEqual(OverlayFace(id: 4, box: .zero, label: "uncertain", confidence: 0.41, color: .red,
+                                   showsConfidence: false).tagText, "#4 uncertain", "no percentage for a non-label")
         XCTAssertEqual(HUDStats(fps: 29.97, latencyMilliseconds: 12.4, faces: 4, drops: 0).summaryLine,
                        "30.0 fps · 12 ms · 4 faces · 0 dropped")
         XCTAssertEqual(HUDStats(fps: 5, latencyMilliseconds: 80, faces: 1, drops: 3).summaryLine,

@@ -161,14 +161,19 @@ final class HTTPEndpointTests: XCTestCase {
     func testTracksAreTheLastFramesFaces() throws {
         try start()
         XCTAssertEqual(try HTTPTestClient.get(port: port, path: "/api/v1/tracks").text, #"{"tracks":[]}"# + "\n")
-        try state.handle(frame(sequence: 41, time: 1.64, faces: [face(3, "happy"), face(4, nil, x: 40)]))
+        try state.handle(frame(sequence: 41, time: 1.64, faces: [face(3, "happy"), face(4, nil, x: 40),
+                                                                 face(5, "uncertain", x: 70)]))
         let response = try HTTPTestClient.get(port: port, path: "/api/v1/tracks")
         XCTAssertEqual(response.status, 200)
         XCTAssertEqual(response.headers["content-type"], "application/json")
         let doc = try JSONDecoder().decode(TracksDoc.self, from: Data(response.body))
         XCTAssertEqual(doc.frame, 41)
-        XCTAssertEqual(doc.tracks.map(\.id), [3, 4])
+        XCTAssertEqual(doc.tracks.map(\.id), [3, 4, 5])
         XCTAssertEqual(doc.tracks[0].emotion, "happy")
+        XCTAssertEqual(doc.tracks[0].uncertain, false)
+        XCTAssertEqual(doc.tracks[2].emotion, "uncertain")
+        XCTAssertEqual(doc.tracks[2].uncertain, true)
+        XCTAssertNil(doc.tracks[1].uncertain, "not classified yet")
         XCTAssertEqual(doc.tracks[0].probabilities?["happy"] ?? 0, 0.8, accuracy: 1e-6)
         XCTAssertEqual(doc.tracks[0].box["width"], 20)
         XCTAssertEqual(doc.tracks[0].age_seconds, 1.25)
@@ -178,7 +183,7 @@ final class HTTPEndpointTests: XCTestCase {
                                             meanConfidence: nil, dominantEmotion: nil), time: 1.7))
         let after = try JSONDecoder().decode(TracksDoc.self, from: Data(
             try HTTPTestClient.get(port: port, path: "/api/v1/tracks").body))
-        XCTAssertEqual(after.tracks.map(\.id), [4])
+        XCTAssertEqual(after.tracks.map(\.id), [4, 5])
     }
 
     func testEventsStreamAsNDJSONAndSSE() throws {
@@ -296,6 +301,7 @@ private struct TracksDoc: Decodable {
         var id: Int
         var box: [String: Double]
         var emotion: String?
+        var uncertain: Bool?
         var confidence: Double?
         var probabilities: [String: Double]?
         var age_seconds: Double

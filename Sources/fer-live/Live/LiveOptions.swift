@@ -58,12 +58,16 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Time constant of the emotion smoothing, in seconds (0: none).")
     var smoothing: Double = AnalyzerConfiguration().smoothingTime
 
+    @Option(help: "Show and report a face as 'uncertain' while its smoothed top probability is below this (0: never; the default 0.5 is where, with calibrated probabilities, the label becomes more likely wrong than right).")
+    var uncertainBelow: Float = AnalyzerConfiguration().uncertainBelow
+
     func configuration(detectorWidth: Int?) throws -> AnalyzerConfiguration {
         var c = AnalyzerConfiguration()
         c.detectEvery = detectEvery
         c.classifyInterval = classifyInterval
         c.classificationsPerFrame = classifyPerFrame
         c.smoothingTime = smoothing
+        c.uncertainBelow = uncertainBelow
         c.detectionWidth = detectorWidth
         do { try c.validate() } catch { throw ValidationError("\(error)") }
         return c

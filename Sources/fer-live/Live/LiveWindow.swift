@@ -50,7 +50,8 @@ final class LiveWindow {
                 zip(e.labels, e.probabilities).map { OverlayProbability(label: $0, value: $1, color: Emotion(parsing: $0)?.color) }
             } ?? []
             return OverlayFace(id: face.id, box: face.box, label: label, confidence: face.emotion?.confidence ?? 0,
-                               color: color, probabilities: probabilities)
+                               color: color, probabilities: probabilities,
+                               showsConfidence: face.emotion.map { !$0.isUncertain } ?? false)
         }
         let hud = HUDStats(fps: result.fps, latencyMilliseconds: result.latency * 1000, faces: faces.count,
                            drops: result.dropped, status: title)
