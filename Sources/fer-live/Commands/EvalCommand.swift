@@ -16,6 +16,10 @@ struct EvalCommand: ParsableCommand {
         Without --detect every image is taken to be a face crop (as in FER2013) and classified whole.
         With --detect the face detector runs first and the largest face is classified; images where no
         face is found count as errors in the overall accuracy and are listed separately.
+        With --labels VOTES.csv (FER+'s ferplus_votes.csv) the truth is each image's majority vote instead of
+        its folder (images without a clear majority of one of the model's emotions are left out), the soft
+        agreement is reported (the mean share of voters who chose the predicted emotion), and the folder
+        labels' report follows for comparison.
         """)
 
     @Argument(help: "Folder with one sub-folder per emotion.")
@@ -23,6 +27,9 @@ struct EvalCommand: ParsableCommand {
 
     @Flag(help: "Detect faces first (for uncropped photos) and classify the largest.")
     var detect = false
+
+    @Option(help: "Crowd votes per image (FER+'s ferplus_votes.csv): score against the majority vote.")
+    var labels: String?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -43,14 +50,22 @@ struct EvalCommand: ParsableCommand {
     /// What the workers accumulate.
     struct Tally {
         var matrix: ConfusionMatrix
+        /// With --labels: the folder labels' matrix, for comparison.
+        var folderMatrix: ConfusionMatrix
         var noFace: [String] = []
         var unreadable: [(String, String)] = []
+        /// With --labels: images without votes, without a majority, and the soft agreement's sum and count.
+        var noVotes = 0
+        var noMajority = 0
+        var agreementSum = 0.0
+        var agreementCount = 0
     }
 
     func run() throws {
         let locator = try recognition.locator()
         let labels = try recognition.makeClassifier(locator).labels
         let dataset = try LabelledDataset.scan(directory: directory, labels: labels)
+        let votes = try self.labels.map { try VoteLabels.load(csv: $0, labels: labels) }
         for folder in dataset.unknownFolders {
             Diagnostics.error("\(directory)/\(folder.name): not one of the model's emotions (\(labels.joined(separator: ", "))); \(folder.fileCount) images not evaluated")
         }
@@ -58,13 +73,13 @@ struct EvalCommand: ParsableCommand {
             Diagnostics.error("\(dataset.ignoredFiles.count) files are not images in an emotion folder and were not evaluated (first: \(dataset.ignoredFiles[0]))")
         }
         let samples = limit.map { Array(dataset.samples.prefix($0)) } ?? dataset.samples
-        let tally = LockedBox(Tally(matrix: ConfusionMatrix(labels: labels)))
+        let tally = LockedBox(Tally(matrix: ConfusionMatrix(labels: labels), folderMatrix: ConfusionMatrix(labels: labels)))
         let progress = ProgressBar(total: samples.count, label: "eval")
         let failure = LockedBox<Error?>(nil)
         let workers = min(threads, max(samples.count, 1))
         let start = Stopwatch.now()
         let recognition = self.recognition
-        let detect = self.detect
+        let detect = self.detect, directory = self.directory
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let classifier = try recognition.makeClassifier(locator)
@@ -86,7 +101,19 @@ struct EvalCommand: ParsableCommand {
                         continue
                     }
                     tally.withLock { t in
-                        if let predicted { t.matrix.record(truth: sample.label, predicted: predicted) }
+                        guard let votes else {
+                            if let predicted { t.matrix.record(truth: sample.label, predicted: predicted) }
+                            else { t.noFace.append(sample.path) }
+                            return
+                        }
+                        guard let v = votes.votes(forImageAt: sample.path, in: directory) else { t.noVotes += 1; return }
+                        if let predicted { t.folderMatrix.record(truth: sample.label, predicted: predicted) }
+                        if let shares = v.shares {
+                            t.agreementCount += 1
+                            t.agreementSum += predicted.map { shares[$0] } ?? 0
+                        }
+                        guard let truth = v.majority else { t.noMajority += 1; return }
+                        if let predicted { t.matrix.record(truth: truth, predicted: predicted) }
                         else { t.noFace.append(sample.path) }
                     }
                     progress.advance(by: 1)
@@ -100,7 +127,8 @@ struct EvalCommand: ParsableCommand {
         let elapsed = Stopwatch.now() - start
         let result = tally.withLock { $0 }
         let report = ClassificationReport(result.matrix)
-        let evaluated = samples.count - result.unreadable.count
+        let evaluated = samples.count - result.unreadable.count - result.noVotes - result.noMajority
+        let agreement = result.agreementCount > 0 ? result.agreementSum / Double(result.agreementCount) : nil
         let overall = evaluated > 0 ? Double(result.matrix.correct) / Double(evaluated) : 0
         for (path, reason) in result.unreadable.prefix(5) { Diagnostics.error("skipped \(path): \(reason)") }
         if json {
@@ -108,7 +136,9 @@ struct EvalCommand: ParsableCommand {
                 directory: directory, classifier: locator.classifier(named: recognition.classifier).lastPathComponent,
                 detect: detect, tta: recognition.tta.rawValue, images: samples.count, unreadable: result.unreadable.count,
                 no_face: result.noFace.count, accuracy_all_images: overall, seconds: elapsed / 1000,
-                report: report))
+                report: report, labels: self.labels, no_votes: votes == nil ? nil : result.noVotes,
+                no_majority: votes == nil ? nil : result.noMajority, soft_agreement: agreement,
+                folder_report: votes == nil ? nil : ClassificationReport(result.folderMatrix)))
             return
         }
         print("fer-live eval \(directory) — \(locator.classifier(named: recognition.classifier).lastPathComponent)\(detect ? " with face detection" : "")\(recognition.tta == .flip ? ", flip averaging" : "")")
@@ -119,8 +149,20 @@ struct EvalCommand: ParsableCommand {
             print(String(format: "no face found in %d images; accuracy over all %d images: %.4f",
                          result.noFace.count, evaluated, overall))
         }
+        if let file = self.labels {
+            print("truth: the majority vote in \(file); \(result.noMajority) images without a clear majority of one of the "
+                  + "model's emotions and \(result.noVotes) without votes left out")
+        }
         print(String(format: "\naccuracy: %.4f (%d of %d)\n", report.accuracy, result.matrix.correct, report.n))
         print(report.text(digits: 4))
+        if let agreement {
+            print(String(format: "\nsoft agreement (mean share of voters who chose the predicted emotion, %d images): %.4f",
+                         result.agreementCount, agreement))
+            let folder = ClassificationReport(result.folderMatrix)
+            print(String(format: "\nthe folder labels, on the same images with votes: accuracy %.4f (%d of %d)\n",
+                         folder.accuracy, result.folderMatrix.correct, folder.n))
+            print(folder.text(digits: 4))
+        }
     }
 }
 
@@ -136,4 +178,10 @@ struct EvalJSON: Encodable {
     let accuracy_all_images: Double
     let seconds: Double
     let report: ClassificationReport
+    /// With --labels: the votes file, images left out, the soft agreement and the folder labels' report.
+    let labels: String?
+    let no_votes: Int?
+    let no_majority: Int?
+    let soft_agreement: Double?
+    let folder_report: ClassificationReport?
 }
