@@ -65,3 +65,65 @@ def load_split(root, cache_dir):
     np.savez(tmp, images=images, labels=labels)
     os.replace(tmp, cache)
     return images, labels, time.time() - start, False
+
+
+# FER+ (microsoft/FERPlus, MIT): 10 taggers' votes per FER2013 image, in ../shared/data/fer2013/ferplus_votes.csv.
+FERPLUS_COLUMNS = ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt",
+                   "unknown", "NF"]
+# fer-live's label order (model.LABELS) -> the FER+ column with the same emotion.
+FERPLUS_FOR_LABEL = {"angry": "anger", "disgust": "disgust", "fear": "fear", "happy": "happiness",
+                     "sad": "sadness", "surprise": "surprise", "neutral": "neutral"}
+
+
+def load_ferplus_votes(root, csv_path):
+    """FER+ vote counts [N,10] (FERPLUS_COLUMNS order) for the images of load_split(root), in the same order.
+
+    Rows without votes (FER+ left ~0.5 % of the images out) are all zero. The CSV's `file` column is the
+    path below the data set folder (e.g. `val/angry/PublicTest_1.jpg`); root is matched by its last part.
+    """
+    import csv
+    root = os.path.abspath(root)
+    split = os.path.basename(root)
+    by_file = {}
+    with open(csv_path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in ["file"] + FERPLUS_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SystemExit(f"{csv_path}: missing column(s) {', '.join(missing)}")
+        for line, row in enumerate(reader, start=2):
+            try:
+                by_file[row["file"]] = [int(row[c]) for c in FERPLUS_COLUMNS]
+            except ValueError:
+                raise SystemExit(f"{csv_path}:{line}: vote counts must be integers")
+    votes = np.zeros((0, len(FERPLUS_COLUMNS)), dtype=np.int64)
+    rows = []
+    for path, _ in list_images(root):
+        rel = split + "/" + os.path.relpath(path, root).replace(os.sep, "/")
+        rows.append(by_file.get(rel, [0] * len(FERPLUS_COLUMNS)))
+    if rows:
+        votes = np.array(rows, dtype=np.int64)
+    return votes
+
+
+def ferplus_emotion_votes(votes, labels):
+    """Votes [N,10] -> the 7 emotions' counts [N,7] in fer-live's label order (contempt, unknown, NF dropped)."""
+    return votes[:, [FERPLUS_COLUMNS.index(FERPLUS_FOR_LABEL[l]) for l in labels]]
+
+
+def ferplus_majority(votes, labels):
+    """The FER+ majority label per image (index into labels), or -1 where there is none.
+
+    None = no votes, a tie for the most votes, or a most-voted column that is not one of the 7 emotions
+    (contempt, unknown, not a face): the protocol of the FER+ paper's majority mode, restricted to
+    fer-live's 7 labels.
+    """
+    votes = np.asarray(votes)
+    top = votes.max(1)
+    unique = (votes == top[:, None]).sum(1) == 1
+    arg = votes.argmax(1)
+    col_to_label = {FERPLUS_COLUMNS.index(FERPLUS_FOR_LABEL[l]): i for i, l in enumerate(labels)}
+    out = np.full(len(votes), -1, dtype=np.int64)
+    for i in range(len(votes)):
+        if top[i] > 0 and unique[i] and arg[i] in col_to_label:
+            out[i] = col_to_label[arg[i]]
+    return out

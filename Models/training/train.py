@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import load_split  # noqa: E402
+from data import ferplus_emotion_votes, ferplus_majority, load_ferplus_votes, load_split  # noqa: E402
 from model import LABELS, FERResNet, count_macs, count_params  # noqa: E402
 
 PROBE_STEPS = 8  # --threads auto: steps timed per thread count at the start of every epoch
@@ -46,6 +46,16 @@ def parse_args(argv=None):
     p.add_argument("--train-dir", default=os.path.join(SHARED_FER, "train"))
     p.add_argument("--val-dir", default=os.path.join(SHARED_FER, "val"))
     p.add_argument("--cache-dir", default=os.path.join(HERE, ".cache"))
+    # labels
+    p.add_argument("--targets", choices=["fer2013", "ferplus-soft", "ferplus-majority"], default="fer2013",
+                   help="fer2013: the folder label (one annotator); ferplus-soft: the FER+ vote distribution mixed "
+                        "with the folder label (--ferplus-weight); ferplus-majority: the FER+ majority label")
+    p.add_argument("--ferplus-csv", default=os.path.join(SHARED_FER, "ferplus_votes.csv"))
+    p.add_argument("--ferplus-weight", type=float, default=0.7,
+                   help="ferplus-soft: target = w * FER+ vote share + (1 - w) * FER2013 one-hot")
+    p.add_argument("--select", choices=["auto", "fer2013_acc", "ferplus_acc", "ferplus_score"], default="auto",
+                   help="checkpoint choice on val: auto = fer2013_acc for --targets fer2013, else ferplus_score "
+                        "(mean of FER+ majority accuracy and macro-F1)")
     p.add_argument("--budget-minutes", type=float, default=100.0,
                    help="wall time from process start to the end of training (default 100)")
     p.add_argument("--epochs", type=int, default=None,
@@ -77,6 +87,9 @@ def parse_args(argv=None):
     p.add_argument("--mix", choices=["none", "mixup", "cutmix"], default="none")
     p.add_argument("--mix-prob", type=float, default=0.5, help="fraction of batches mixed when --mix is set")
     p.add_argument("--mix-alpha", type=float, default=1.0)
+    p.add_argument("--photometric", type=float, default=0.0,
+                   help="probability that an image gets kiosk-camera damage: darkness/contrast/gamma, and some of "
+                        "blur, noise, low resolution, JPEG (0 = off)")
     # machinery
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", default="auto",
@@ -137,8 +150,65 @@ def augment(x, args, gen):
     return x
 
 
+def photometric(x01, p, gen):
+    """x01: grey [B,1,H,W] in [0,1]. With probability p per image: a darker or washed-out exposure (gain, offset,
+    gamma), then, each for a third of those, a Gaussian blur, sensor noise, a low-resolution round trip and a
+    low-quality JPEG round trip, as webcams at kiosks deliver faces."""
+    b, _, h, w = x01.shape
+    u = torch.rand(b, 8, generator=gen)
+    hit = u[:, 0] < p
+    if not bool(hit.any()):
+        return x01
+    sel = hit.view(b, 1, 1, 1)
+    gain = 0.45 + 0.85 * u[:, 1]                   # contrast 0.45 .. 1.3
+    offset = -0.25 + 0.35 * u[:, 2]                # brightness -0.25 .. +0.10
+    gamma = torch.exp((u[:, 3] * 2 - 1) * math.log(1.8))  # 0.56 .. 1.8
+    m = x01.mean((1, 2, 3), keepdim=True)
+    y = ((x01 - m) * gain.view(b, 1, 1, 1) + m + offset.view(b, 1, 1, 1)).clamp(0, 1)
+    y = y.clamp_min(1e-4).pow(gamma.view(b, 1, 1, 1))
+    # blur: one sigma per batch, applied to its share of the images
+    blur = (hit & (u[:, 4] < 1 / 3)).view(b, 1, 1, 1)
+    if bool(blur.any()):
+        sigma = 0.6 + 0.8 * float(torch.rand(1, generator=gen))
+        k = torch.arange(-2, 3, dtype=torch.float32)
+        g = torch.exp(-k ** 2 / (2 * sigma ** 2))
+        g = g / g.sum()
+        yb = F.conv2d(F.pad(y, (2, 2, 0, 0), mode="replicate"), g.view(1, 1, 1, 5))
+        yb = F.conv2d(F.pad(yb, (0, 0, 2, 2), mode="replicate"), g.view(1, 1, 5, 1))
+        y = torch.where(blur, yb, y)
+    noise = (hit & (u[:, 5] < 1 / 3)).view(b, 1, 1, 1)
+    if bool(noise.any()):
+        std = 0.01 + 0.05 * torch.rand(b, 1, 1, 1, generator=gen)
+        y = torch.where(noise, (y + std * torch.randn(y.shape, generator=gen)).clamp(0, 1), y)
+    low = (hit & (u[:, 6] < 1 / 3)).view(b, 1, 1, 1)
+    if bool(low.any()):
+        side = int(torch.randint(14, 33, (1,), generator=gen))
+        yl = F.interpolate(F.interpolate(y, size=(side, side), mode="area"), size=(h, w), mode="bilinear",
+                           align_corners=False)
+        y = torch.where(low, yl, y)
+    jpeg = torch.nonzero(hit & (u[:, 7] < 1 / 3)).flatten().tolist()
+    if jpeg:
+        import io
+        from PIL import Image
+        quality = int(torch.randint(15, 60, (1,), generator=gen))
+        for i in jpeg:
+            buf = io.BytesIO()
+            Image.fromarray((y[i, 0] * 255).round().byte().numpy(), "L").save(buf, "JPEG", quality=quality)
+            buf.seek(0)
+            y[i, 0] = torch.from_numpy(np.asarray(Image.open(buf), dtype=np.float32) / 255)
+    return torch.where(sel, y, x01)
+
+
+def soft_cross_entropy(logits, target, weight=None):
+    """Cross-entropy against probability targets [B,K], each class's term scaled by weight[c] when given."""
+    logp = logits.log_softmax(1)
+    if weight is not None:
+        target = target * weight
+    return -(target * logp).sum(1).mean()
+
+
 def mix_batch(x, y, args, gen, rng):
-    """Mixup or CutMix of a batch with a shuffled copy: (x, y_a, y_b, lam)."""
+    """Mixup or CutMix of a batch with a shuffled copy: (x, y_a, y_b, lam); y may be labels or soft targets."""
     lam = float(rng.beta(args.mix_alpha, args.mix_alpha))
     perm = torch.randperm(x.shape[0], generator=gen)
     if args.mix == "mixup":
@@ -156,9 +226,23 @@ def mix_batch(x, y, args, gen, rng):
 
 # ---------------------------------------------------------------- evaluation
 
+def label_metrics(pred, labels, k):
+    """Accuracy, per-class recall (a list) and macro-F1 of predictions against integer labels."""
+    confusion = torch.bincount(labels * k + pred, minlength=k * k).view(k, k).double()
+    tp = confusion.diag()
+    recall = tp / confusion.sum(1).clamp(min=1)
+    precision = tp / confusion.sum(0).clamp(min=1)
+    f1 = 2 * precision * recall / (precision + recall).clamp(min=1e-12)
+    return (pred == labels).double().mean().item(), recall.tolist(), f1.mean().item()
+
+
 @torch.inference_mode()
-def evaluate(model, images, labels, mean, std, batch):
-    """Val loss (plain CE), accuracy, accuracy with flip averaging, per-class recall, macro-F1."""
+def evaluate(model, images, labels, mean, std, batch, ferplus=None):
+    """Val loss (plain CE), accuracy, accuracy with flip averaging, per-class recall, macro-F1.
+
+    ferplus = (majority [N] with -1 = none, emotion votes [N,7]) adds the FER+ protocol: accuracy, recall and
+    macro-F1 against the majority label on the images that have one, and the soft agreement (mean share of the
+    taggers who chose the predicted label) on every image with votes."""
     model.eval()
     n = images.shape[0]
     loss_sum, pred, pred_flip = 0.0, [], []
@@ -175,18 +259,27 @@ def evaluate(model, images, labels, mean, std, batch):
     model.train()
     pred, pred_flip = torch.cat(pred), torch.cat(pred_flip)
     k = len(LABELS)
-    confusion = torch.bincount(labels * k + pred, minlength=k * k).view(k, k).double()
-    tp = confusion.diag()
-    recall = tp / confusion.sum(1).clamp(min=1)
-    precision = tp / confusion.sum(0).clamp(min=1)
-    f1 = 2 * precision * recall / (precision + recall).clamp(min=1e-12)
-    return {
+    acc, recall, f1 = label_metrics(pred, labels, k)
+    out = {
         "val_loss": loss_sum / n,
-        "val_acc": (pred == labels).double().mean().item(),
+        "val_acc": acc,
         "val_acc_flip": (pred_flip == labels).double().mean().item(),
-        "val_macro_f1": f1.mean().item(),
-        "val_recall": {LABELS[c]: round(recall[c].item(), 4) for c in range(k)},
+        "val_macro_f1": f1,
+        "val_recall": {LABELS[c]: round(recall[c], 4) for c in range(k)},
     }
+    if ferplus is not None:
+        majority, emo_votes = ferplus
+        has = majority >= 0
+        acc, recall, f1 = label_metrics(pred[has], majority[has], k)
+        voted = emo_votes.sum(1) > 0
+        share = emo_votes[voted].double() / emo_votes[voted].sum(1, keepdim=True)
+        out.update({
+            "ferplus_acc": acc, "ferplus_macro_f1": f1,
+            "ferplus_acc_flip": (pred_flip[has] == majority[has]).double().mean().item(),
+            "ferplus_recall": {LABELS[c]: round(recall[c], 4) for c in range(k)},
+            "ferplus_soft_agreement": share.gather(1, pred[voted].view(-1, 1)).mean().item(),
+        })
+    return out
 
 
 # ---------------------------------------------------------------- main
@@ -208,18 +301,51 @@ def main():
     t = time.time()
     tr_x, tr_y, tr_load_s, tr_cached = load_split(args.train_dir, args.cache_dir)
     va_x, va_y, va_load_s, va_cached = load_split(args.val_dir, args.cache_dir)
-    tr_x, tr_y = torch.from_numpy(tr_x), torch.from_numpy(tr_y)
+    k = len(LABELS)
+    va_ferplus = None
+    dropped = 0
+    if os.path.exists(args.ferplus_csv):
+        va_votes = load_ferplus_votes(args.val_dir, args.ferplus_csv)
+        va_ferplus = (torch.from_numpy(ferplus_majority(va_votes, LABELS)),
+                      torch.from_numpy(ferplus_emotion_votes(va_votes, LABELS)))
+    elif args.targets != "fer2013":
+        raise SystemExit(f"{args.ferplus_csv}: no such file (--targets {args.targets} needs the FER+ votes)")
+    if args.targets == "fer2013":
+        tr_t = np.eye(k, dtype=np.float32)[tr_y]
+    else:
+        votes = load_ferplus_votes(args.train_dir, args.ferplus_csv)
+        emo = ferplus_emotion_votes(votes, LABELS).astype(np.float32)
+        majority = ferplus_majority(votes, LABELS)
+        # left out: no votes, or a most-voted column that is unknown / not a face / contempt (or, for the
+        # majority mode, a tie)
+        if args.targets == "ferplus-majority":
+            keep = majority >= 0
+            tr_t = np.eye(k, dtype=np.float32)[np.maximum(majority, 0)]
+        else:
+            top_other = votes[:, 7:].max(1)
+            keep = (emo.sum(1) > 0) & (emo.max(1) >= top_other)
+            share = emo / np.maximum(emo.sum(1, keepdims=True), 1)
+            tr_t = args.ferplus_weight * share + (1 - args.ferplus_weight) * np.eye(k, dtype=np.float32)[tr_y]
+        dropped = int((~keep).sum())
+        tr_x, tr_y, tr_t = tr_x[keep], tr_y[keep], tr_t[keep]
+        # the hard label for train accuracy: the target's top class
+        tr_y = tr_t.argmax(1).astype(np.int64)
+        print(f"targets {args.targets}: {dropped} train images left out (no votes, or unknown / not a face / "
+              f"contempt on top{', or a tie' if args.targets == 'ferplus-majority' else ''})", flush=True)
+    tr_x, tr_y, tr_t = torch.from_numpy(tr_x), torch.from_numpy(tr_y), torch.from_numpy(tr_t)
     va_x, va_y = torch.from_numpy(va_x), torch.from_numpy(va_y)
     load_s = time.time() - t
     if args.subset:
         keep = torch.randperm(len(tr_y), generator=torch.Generator().manual_seed(args.seed))[:args.subset]
-        tr_x, tr_y = tr_x[keep], tr_y[keep]
+        tr_x, tr_y, tr_t = tr_x[keep], tr_y[keep], tr_t[keep]
+    select = args.select if args.select != "auto" else ("fer2013_acc" if args.targets == "fer2013"
+                                                        else "ferplus_score")
     mean = round(tr_x.double().div(255).mean().item(), 4)
     std = round(tr_x.double().div(255).std().item(), 4)
-    counts = torch.bincount(tr_y, minlength=len(LABELS))
+    counts = tr_t.double().sum(0)  # per class: the targets' total mass (= image counts for one-hot targets)
     print(f"data: train {len(tr_y)} ({'cache' if tr_cached else 'decoded'} {tr_load_s:.1f}s), "
           f"val {len(va_y)} ({'cache' if va_cached else 'decoded'} {va_load_s:.1f}s); "
-          f"mean {mean} std {std}; per class {dict(zip(LABELS, counts.tolist()))}", flush=True)
+          f"mean {mean} std {std}; per class {dict(zip(LABELS, [round(c) for c in counts.tolist()]))}", flush=True)
 
     blocks = [int(v) for v in args.blocks.split(",")]
     model = FERResNet(args.width, blocks, dropout=args.dropout, zero_init_residual=args.zero_init_residual)
@@ -239,12 +365,18 @@ def main():
         weight = (counts.double() / counts.double().mean()).pow(-args.class_weight_power)
         weight = (weight * len(tr_y) / (weight * counts).sum()).float()  # average weight per sample = 1
         print(f"class weights: {dict(zip(LABELS, [round(v, 3) for v in weight.tolist()]))}", flush=True)
-    criterion = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=args.label_smoothing)
+    uniform = torch.full((k,), 1.0 / k)
+
+    def criterion(logits, target):
+        """Cross-entropy against the (soft) targets, smoothed towards uniform by --label-smoothing."""
+        target = (1 - args.label_smoothing) * target + args.label_smoothing * uniform
+        return soft_cross_entropy(logits, target, weight)
 
     run = {
         "args": vars(args), "labels": LABELS, "mean": mean, "std": std, "input_size": [48, 48],
         "model": model.config, "macs": macs, "params": params,
-        "train_n": len(tr_y), "val_n": len(va_y), "train_class_counts": counts.tolist(),
+        "train_n": len(tr_y), "val_n": len(va_y), "train_class_counts": [round(c, 1) for c in counts.tolist()],
+        "train_left_out": dropped, "select": select,
         "load_s": round(load_s, 2), "train_cached": tr_cached, "val_cached": va_cached,
         "torch": torch.__version__, "python": platform.python_version(), "threads": args.threads,
         "cpu_count": os.cpu_count(),
@@ -290,19 +422,23 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = lr
             idx = perm[i * args.batch_size:(i + 1) * args.batch_size]
-            x = tr_x[idx].float().div_(255).sub_(mean).div_(std).unsqueeze(1)
+            x = tr_x[idx].float().div_(255).unsqueeze(1)
+            if args.photometric > 0:
+                x = photometric(x, args.photometric, gen)
+            x = x.sub_(mean).div_(std)
             y = tr_y[idx]
+            t_batch = tr_t[idx]
             x = augment(x, args, gen)
             mixed = args.mix != "none" and torch.rand(1, generator=gen).item() < args.mix_prob
             if mixed:
-                x, y_a, y_b, lam = mix_batch(x, y, args, gen, rng)
+                x, t_a, t_b, lam = mix_batch(x, t_batch, args, gen, rng)
             x = x.contiguous(memory_format=torch.channels_last)
             logits = model(x)
             if mixed:
-                loss = lam * criterion(logits, y_a) + (1 - lam) * criterion(logits, y_b)
-                y = y_a if lam >= 0.5 else y_b
+                loss = lam * criterion(logits, t_a) + (1 - lam) * criterion(logits, t_b)
+                y = t_a.argmax(1) if lam >= 0.5 else t_b.argmax(1)
             else:
-                loss = criterion(logits, y)
+                loss = criterion(logits, t_batch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -323,7 +459,7 @@ def main():
         if seen == 0:
             break
         eval_start = time.time()
-        metrics = evaluate(model, va_x, va_y, mean, std, args.eval_batch)
+        metrics = evaluate(model, va_x, va_y, mean, std, args.eval_batch, va_ferplus)
         eval_s = time.time() - eval_start
         record = {
             "epoch": epoch, "elapsed_s": round(time.time() - PROCESS_START, 1), "lr": round(lr, 6),
@@ -335,18 +471,27 @@ def main():
             "progress": round(min(progress(step), 1.0), 4), "step": step, "threads": torch.get_num_threads(),
             "probe_ms": {k: round(1000 * float(np.median(v[2:])), 1) for k, v in probe.items() if len(v) > 2},
         }
+        if "ferplus_acc" in metrics:
+            record.update({key: (round(v, 5) if isinstance(v, float) else v) for key, v in metrics.items()
+                           if key.startswith("ferplus_")})
+            record["ferplus_score"] = round((metrics["ferplus_acc"] + metrics["ferplus_macro_f1"]) / 2, 5)
+        record["fer2013_acc"] = record["val_acc"]
         log.write(json.dumps(record) + "\n")
         log.flush()
-        improved = metrics["val_acc"] > best["val_acc"]
+        improved = record[select] > best.get(select, -1.0)
         if improved:
-            best = {k: record[k] for k in ("epoch", "val_acc", "val_acc_flip", "val_macro_f1", "val_loss")}
+            best = {k: record[k] for k in ("epoch", "val_acc", "val_acc_flip", "val_macro_f1", "val_loss", select)}
+            best.update({k: v for k, v in record.items() if k.startswith("ferplus_")})
             torch.save({"state_dict": model.state_dict(), "config": model.config, "mean": mean, "std": std,
                         "labels": LABELS, "input_size": [48, 48], "epoch": epoch, "metrics": record,
                         "args": vars(args)}, os.path.join(args.out, "best.pt"))
         print(f"epoch {epoch:3d} {'(partial) ' if record['partial'] else ''}t={record['elapsed_s']:7.1f}s "
               f"lr={lr:.4f} train {record['train_loss']:.4f}/{record['train_acc']:.4f} "
               f"val {record['val_loss']:.4f}/{record['val_acc']:.4f} flip {record['val_acc_flip']:.4f} "
-              f"F1 {record['val_macro_f1']:.4f} | {record['img_per_s']:.0f} img/s, train {train_s:.0f}s "
+              f"F1 {record['val_macro_f1']:.4f} "
+              + (f"FER+ {record['ferplus_acc']:.4f} F1 {record['ferplus_macro_f1']:.4f} "
+                 f"min recall {min(record['ferplus_recall'].values()):.3f} " if 'ferplus_acc' in record else "")
+              + f"| {record['img_per_s']:.0f} img/s, train {train_s:.0f}s "
               f"eval {eval_s:.1f}s, {record['threads']} thr{' *' if improved else ''}", flush=True)
     log.close()
     torch.save({"state_dict": model.state_dict(), "config": model.config, "mean": mean, "std": std,
