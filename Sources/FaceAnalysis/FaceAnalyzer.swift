@@ -32,8 +32,12 @@ public final class FaceAnalyzer {
 
     /// The emotion of one detected face.
     public func classify(_ image: Image, _ face: DetectedFace) throws -> EmotionPrediction {
+        try classifier.classify(face: try crop(image, face))
+    }
+
+    /// The classifier's input for one detected face: aligned on its landmarks (or the detector's prior in its box).
+    public func crop(_ image: Image, _ face: DetectedFace) throws -> Image {
         let landmarks = (levelEyes ? face.landmarks : nil) ?? detector.landmarkPrior.landmarks(in: face.box)
-        let crop = try classifier.crop(image, box: face.box, landmarks: landmarks.points)
-        return try classifier.classify(face: crop)
+        return try classifier.crop(image, box: face.box, landmarks: landmarks.points)
     }
 }

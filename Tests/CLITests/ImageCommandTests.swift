@@ -68,6 +68,25 @@ final class ImageCommandTests: XCTestCase {
                        ["kit_with_rose.jpg", "kit_with_rose_small.jpg"])
     }
 
+    func testCropsAreTheAlignedClassifierInput() throws {
+        let folder = dir.appendingPathComponent("crops").path
+        let result = try FerLiveBinary.run(["image", fixture("two_people.jpg"), "--crops", folder])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
+                       ["two_people-1.jpg", "two_people-2.jpg"])
+        for name in ["two_people-1.jpg", "two_people-2.jpg"] {
+            let crop = try ImageCodec.decode(fileAt: folder + "/" + name, as: .gray8)
+            XCTAssertEqual([crop.width, crop.height], [48, 48], "the default classifier's input")
+            // Aligned as the template says: the eyes' band (rows 16-20) is darker than the cheeks below (25-30).
+            let band = { (rows: ClosedRange<Int>) -> Double in
+                var sum = 0
+                for y in rows { for x in 10..<38 { sum += Int(crop.pixel(x: x, y: y).r) } }
+                return Double(sum) / Double(rows.count * 28)
+            }
+            XCTAssertLessThan(band(16...20), band(25...30) - 5, name)
+        }
+    }
+
     func testEmotionSubsetIsRenormalised() throws {
         let result = try FerLiveBinary.run(["image", "--json", "--emotions", "happy,sad,surprise,neutral",
                                             fixture("two_people.jpg")])

@@ -18,6 +18,9 @@ struct ImageCommand: ParsableCommand {
     @Flag(help: "Print JSON (all probabilities, landmarks, timings) instead of text.")
     var json = false
 
+    @Option(help: "Write each face as the classifier sees it (its aligned input crop) into this folder, as PHOTO-N.jpg.")
+    var crops: String?
+
     @OptionGroup var recognition: RecognitionOptions
 
     func validate() throws {
@@ -39,6 +42,14 @@ struct ImageCommand: ParsableCommand {
                 if let annotator, let out {
                     let annotated = try annotator.annotate(image, faces: analysis.faces, numbered: true)
                     try JPEGEncoder.write(annotated, to: try outputPath(for: photo, out: out), quality: 90)
+                }
+                if let crops {
+                    try FileManager.default.createDirectory(atPath: crops, withIntermediateDirectories: true)
+                    let base = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
+                    for (n, face) in analysis.faces.enumerated() {
+                        let path = URL(fileURLWithPath: crops).appendingPathComponent("\(base)-\(n + 1).jpg").path
+                        try JPEGEncoder.write(try analyzer.crop(image, face.detection), to: path, quality: 95)
+                    }
                 }
                 let report = PhotoReport(file: photo, analysis: analysis)
                 if json { reports.append(report) } else { print(report.text) }
