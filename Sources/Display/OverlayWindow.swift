@@ -33,6 +33,9 @@ public final class OverlayWindow {
     private var staging = I420Staging()
     private var text: TextTextureCache?
     private var lastFrame: OverlayFrame?
+    private var placement = LabelPlacement()
+    /// Where the last drawn frame's tags and panels went, in window pixels (for tests and screenshots).
+    public private(set) var lastPlacements: [LabelPlacement.Placed] = []
     private let owner = pthread_self()
     private let initialFrameSize: (Int, Int)
     private let wakeEventType: UInt32
@@ -351,12 +354,32 @@ public final class OverlayWindow {
         defer { SDL_RenderSetClipRect(renderer, nil) }
 
         let style = OverlayStyle(viewportHeight: layout.viewport.height)
-        for face in frame.faces where face.box.isFinite && !face.box.isEmpty {
-            let box = layout.map(face.box)
-            drawOutline(box, thickness: style.lineWidth, color: face.color)
-            try drawTag(face, box: box, viewport: layout.viewport, style: style, text: text)
+        let faces = frame.faces.filter { $0.box.isFinite && !$0.box.isEmpty }
+        // Measure every label first, then place them all together so none covers another label or face.
+        var requests: [LabelPlacement.Request] = []
+        var tags: [Int: TextTextureCache.Entry] = [:]
+        var panels: [Int: PanelMetrics] = [:]
+        for face in faces {
+            guard let label = try text.entry(for: face.tagText, size: style.fontSize) else { continue }
+            tags[face.id] = label
+            var request = LabelPlacement.Request(id: face.id, box: layout.map(face.box),
+                                                 tagSize: (label.width + 2 * style.padding, label.height))
             if showsBars && !face.probabilities.isEmpty {
-                try drawBars(face, box: box, viewport: layout.viewport, style: style, text: text)
+                let metrics = try panelMetrics(face, style: style, text: text)
+                panels[face.id] = metrics
+                request.panelSize = metrics.size(rows: face.probabilities.count)
+                if face.probabilities.count > 3 { request.compactPanelSize = metrics.size(rows: 3) }
+            }
+            requests.append(request)
+        }
+        let placed = placement.place(requests, in: layout.viewport)
+        lastPlacements = placed
+        for face in faces { drawOutline(layout.map(face.box), thickness: style.lineWidth, color: face.color) }
+        for p in placed {
+            guard let face = faces.first(where: { $0.id == p.id }), let label = tags[p.id] else { continue }
+            drawTag(face, label: label, at: p.tag, style: style)
+            if let panel = p.panel, let metrics = panels[p.id] {
+                drawBars(face, metrics: metrics, at: panel, compact: p.panelIsCompact, style: style)
             }
         }
         if showsHUD { try drawHUD(frame.hud, viewport: layout.viewport, style: style, text: text) }
@@ -372,55 +395,59 @@ public final class OverlayWindow {
         fill(&sides, color: color, alpha: 255)
     }
 
-    /// `#id label 87%` on a strip of the face colour above the box (below when there is no room).
-    private func drawTag(_ face: OverlayFace, box: Rect, viewport: Rect, style: OverlayStyle, text: TextTextureCache) throws {
-        guard let label = try text.entry(for: face.tagText, size: style.fontSize) else { return }
-        let pad = style.padding
-        let w = label.width + 2 * pad, h = label.height
-        var y = Int(box.minY.rounded(.down)) - h
-        if Float(y) < viewport.minY {
-            y = Int(box.maxY.rounded(.up))
-            if Float(y + h) > viewport.maxY { y = Int(box.minY.rounded(.down)) }
-        }
-        let x = Self.clamp(Int(box.minX.rounded(.down)), Int(viewport.minX), Int(viewport.maxX) - w)
-        var strip = [SDL_Rect(x: Int32(x), y: Int32(y), w: Int32(w), h: Int32(h))]
+    /// `#id label 87%` on a strip of the face colour, where the placement put it.
+    private func drawTag(_ face: OverlayFace, label: TextTextureCache.Entry, at rect: Rect, style: OverlayStyle) {
+        var strip = [Self.sdlRect(rect)]
         fill(&strip, color: face.color, alpha: 255)
-        blit(label, x: x + pad, y: y, color: Self.textColor(on: face.color))
+        blit(label, x: Int(rect.minX) + style.padding, y: Int(rect.minY), color: Self.textColor(on: face.color))
     }
 
-    /// A panel beside the box: one row per class, its name and a bar as long as its probability.
-    private func drawBars(_ face: OverlayFace, box: Rect, viewport: Rect, style: OverlayStyle, text: TextTextureCache) throws {
-        let size = style.smallFontSize, pad = style.padding
-        let rowHeight = try text.lineHeight(size: size)
+    /// The measured parts of a face's probability panel.
+    struct PanelMetrics {
+        var labels: [TextTextureCache.Entry?]
+        var labelWidth: Int
+        var rowHeight: Int
+        var barLength: Int
+        var padding: Int
+
+        func size(rows: Int) -> (width: Int, height: Int) {
+            (padding + labelWidth + padding + barLength + padding, rows * rowHeight + 2 * padding)
+        }
+    }
+
+    private func panelMetrics(_ face: OverlayFace, style: OverlayStyle, text: TextTextureCache) throws -> PanelMetrics {
+        let size = style.smallFontSize
         var labels: [TextTextureCache.Entry?] = []
         for p in face.probabilities { labels.append(try text.entry(for: p.label, size: size)) }
-        let labelWidth = labels.map { $0?.width ?? 0 }.max() ?? 0
-        let barLength = style.barLength
-        let w = pad + labelWidth + pad + barLength + pad, h = face.probabilities.count * rowHeight + 2 * pad
-        let gap = style.lineWidth + 2
-        var x = Int(box.maxX.rounded(.up)) + gap
-        if Float(x + w) > viewport.maxX { x = Int(box.minX.rounded(.down)) - gap - w }
-        x = Self.clamp(x, Int(viewport.minX), Int(viewport.maxX) - w)
-        let y = Self.clamp(Int(box.minY.rounded(.down)), Int(viewport.minY), Int(viewport.maxY) - h)
-        var panel = [SDL_Rect(x: Int32(x), y: Int32(y), w: Int32(w), h: Int32(h))]
+        return PanelMetrics(labels: labels, labelWidth: labels.map { $0?.width ?? 0 }.max() ?? 0,
+                            rowHeight: try text.lineHeight(size: size), barLength: style.barLength, padding: style.padding)
+    }
+
+    /// A panel: one row per class (the three most probable when compact), its name and a bar as long as its probability.
+    private func drawBars(_ face: OverlayFace, metrics m: PanelMetrics, at rect: Rect, compact: Bool, style: OverlayStyle) {
+        let x = Int(rect.minX), y = Int(rect.minY), pad = m.padding
+        var panel = [Self.sdlRect(rect)]
         fill(&panel, color: .black, alpha: 160)
+        let byValue = face.probabilities.indices.sorted { face.probabilities[$0].value > face.probabilities[$1].value }
+        let rows = compact ? Array(byValue.prefix(3)) : Array(face.probabilities.indices)
+        let topIndex = byValue.first
         // Faint full-length tracks, so a bar's length reads against the whole.
-        var tracks = face.probabilities.indices.map { i in
-            SDL_Rect(x: Int32(x + 2 * pad + labelWidth), y: Int32(y + pad + i * rowHeight + rowHeight / 4),
-                     w: Int32(barLength), h: Int32(max(2, rowHeight / 2)))
+        var tracks = rows.indices.map { row in
+            SDL_Rect(x: Int32(x + 2 * pad + m.labelWidth), y: Int32(y + pad + row * m.rowHeight + m.rowHeight / 4),
+                     w: Int32(m.barLength), h: Int32(max(2, m.rowHeight / 2)))
         }
         fill(&tracks, color: RGB(gray: 255), alpha: 40)
-        let topIndex = face.probabilities.indices.max { face.probabilities[$0].value < face.probabilities[$1].value }
         var bars: [(SDL_Rect, RGB)] = []
-        for (i, p) in face.probabilities.enumerated() {
-            let rowY = y + pad + i * rowHeight
-            if let label = labels[i] { blit(label, x: x + pad, y: rowY, color: .white) }
+        for (row, i) in rows.enumerated() {
+            let p = face.probabilities[i]
+            let rowY = y + pad + row * m.rowHeight
+            if let label = m.labels[i] { blit(label, x: x + pad, y: rowY, color: .white) }
             let value = p.value.isFinite ? min(max(p.value, 0), 1) : 0
-            let length = Int((value * Float(barLength)).rounded())
+            let length = Int((value * Float(m.barLength)).rounded())
             guard length > 0 else { continue }
             let color = p.color ?? (i == topIndex ? face.color : RGB(gray: 190))
-            bars.append((SDL_Rect(x: Int32(x + 2 * pad + labelWidth), y: Int32(rowY + rowHeight / 4),
-                                  w: Int32(length), h: Int32(max(2, rowHeight / 2))), color))
+            bars.append((SDL_Rect(x: Int32(x + 2 * pad + m.labelWidth), y: Int32(rowY + m.rowHeight / 4),
+                                  w: Int32(length), h: Int32(max(2, m.rowHeight / 2))), color))
         }
         for (rect, color) in bars {
             var r = [rect]
@@ -477,7 +504,6 @@ public final class OverlayWindow {
 
     private static func key(_ code: SDL_KeyCode) -> SDL_Keycode { SDL_Keycode(truncatingIfNeeded: code.rawValue) }
 
-    private static func clamp(_ v: Int, _ lo: Int, _ hi: Int) -> Int { max(lo, min(v, max(lo, hi))) }
 
     /// The integer rectangle covering `rect` (edges rounded to the nearest pixel).
     private static func sdlRect(_ rect: Rect) -> SDL_Rect {

@@ -411,6 +411,39 @@ final class OverlayWindowTests: XCTestCase {
         XCTAssertTrue(PixelStats.close(shot.pixel(x: Int(box.minX) - 30, y: Int(box.midY)), background, 3))
     }
 
+    func testSixFacesWithBarsGetPanelsThatNeverOverlap() throws {
+        try requireServer()
+        let window = try OverlayWindow(title: "crowd", width: 640, height: 480, showBars: true, showHUD: false)
+        defer { window.close() }
+        let background = RGB(gray: 200)
+        let image = try TestFrames.yuv(from: TestFrames.solid(width: 640, height: 480, color: background), layout: .yuv420, range: .full)
+        let labels = ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+        let faces = (0..<6).map { i -> OverlayFace in
+            let box = Rect(x: 20 + Float(i) * 105, y: 150 + Float(i % 2) * 60, width: 80, height: 96)
+            let probabilities = labels.enumerated().map { OverlayProbability(label: $1, value: $0 == i ? 0.6 : 0.4 / 6) }
+            return OverlayFace(id: i + 1, box: box, label: labels[i], confidence: 0.6, color: Self.amber,
+                               probabilities: probabilities)
+        }
+        for _ in 0..<3 { try window.show(OverlayFrame(image: image, faces: faces)) }
+        let shot = try window.screenshot()
+        try saveForInspection(shot, "overlay_crowd")
+        let placed = window.lastPlacements
+        XCTAssertEqual(placed.count, 6)
+        let panels = placed.compactMap(\.panel)
+        XCTAssertEqual(panels.count, 6, "every face has its panel")
+        for (i, a) in panels.enumerated() {
+            for b in panels[(i + 1)...] { XCTAssertEqual(a.intersection(b).area, 0, "panels \(a) and \(b) overlap") }
+            for face in faces where face.id != placed[i].id {
+                XCTAssertEqual(a.intersection(face.box).area, 0, "a panel covers face #\(face.id)")
+            }
+            // On screen: the panel is drawn where the placement says (dark, semi-transparent black over light grey).
+            let c = shot.pixel(x: Int(a.minX) + 2, y: Int(a.maxY) - 2)
+            XCTAssertLessThan(Int(c.r), 150, "panel \(a) not drawn there")
+        }
+        // Between the panels the background is untouched somewhere: they are not one merged block.
+        XCTAssertTrue(PixelStats.close(shot.pixel(x: 5, y: 470), background, 3))
+    }
+
     func testTextTextureCacheStaysBounded() throws {
         try requireServer()
         let window = try OverlayWindow(title: "cache", width: 160, height: 120)
