@@ -62,6 +62,9 @@ def main():
     p.add_argument("--val-dir", default=VAL_DIR)
     p.add_argument("--cache-dir", default=os.path.join(HERE, ".cache"))
     p.add_argument("--tolerance", type=float, default=1e-4)
+    p.add_argument("--framing-from", default=os.path.join(HERE, "..", "emotion", "fer_resnet24.json"),
+                   help="copy the `framing` (landmark template of the training faces, measured by `fer-live bench "
+                        "framing`) from this manifest: every model trained on FER2013's crops shares it")
     p.add_argument("--license", default="weights trained by the fer-live project with Models/training on FER2013 "
                    "(ICML 2013 challenge data, research use)")
     args = p.parse_args()
@@ -138,8 +141,12 @@ def main():
 
     name = args.name or os.path.splitext(os.path.basename(out))[0]
     metrics = ckpt.get("metrics", {})
+    targets = ckpt.get("args", {}).get("targets", "fer2013")
+    scores = f"val acc {metrics.get('val_acc')}"
+    if "ferplus_acc" in metrics:
+        scores += f", FER+ majority acc {metrics.get('ferplus_acc')}, FER+ macro-F1 {metrics.get('ferplus_macro_f1')}"
     source = (f"trained by Models/training/train.py (FERResNet width {cfg['width']} blocks {cfg['blocks']}, "
-              f"{macs / 1e6:.1f} M MACs, epoch {ckpt.get('epoch')}, val acc {metrics.get('val_acc')}); "
+              f"{macs / 1e6:.1f} M MACs, targets {targets}, epoch {ckpt.get('epoch')}, {scores}); "
               f"checkpoint sha256 {sha256(args.checkpoint)}; exported by Models/training/export.py")
     manifest = {
         "name": name,
@@ -149,9 +156,17 @@ def main():
         "output": {"name": "probabilities", "kind": "probabilities"},
         "labels": LABELS,
         "face_margin": 0.0,
+    }
+    if args.framing_from:
+        with open(args.framing_from) as f:
+            framing = json.load(f).get("framing")
+        if framing is None:
+            raise SystemExit(f"{args.framing_from}: no framing to copy")
+        manifest["framing"] = framing
+    manifest.update({
         "source": source,
         "license": args.license,
-    }
+    })
     manifest_path = args.manifest or os.path.splitext(out)[0] + ".json"
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)
