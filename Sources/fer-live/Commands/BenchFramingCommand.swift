@@ -30,6 +30,9 @@ struct BenchFramingCommand: ParsableCommand {
     @Option(help: "Face side on the canvas, in multiples of the crop side.")
     var scale: Float = 4
 
+    @Option(help: "Mirrored context around each face, as a fraction of its side (as bench pipeline draws faces).")
+    var context: Float = 0
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -73,7 +76,7 @@ struct BenchFramingCommand: ParsableCommand {
         let failure = LockedBox<Error?>(nil)
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, samples.count)
         let progress = ProgressBar(total: samples.count, label: "framing")
-        let recognition = self.recognition, scale = self.scale
+        let recognition = self.recognition, scale = self.scale, context = self.context
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 var detectors: [(DetectorKind, FaceDetector)] = []
@@ -84,7 +87,8 @@ struct BenchFramingCommand: ParsableCommand {
                 for index in Swift.stride(from: worker, to: samples.count, by: workers) {
                     let face = try ImageCodec.decode(fileAt: samples[index].path, as: .gray8)
                     let scene = FaceScene(side: Float(face.width) * scale,
-                                          center: Point(x: Float(canvasSide) / 2, y: Float(canvasSide) / 2), angle: 0)
+                                          center: Point(x: Float(canvasSide) / 2, y: Float(canvasSide) / 2), angle: 0,
+                                          context: context)
                     let canvas = try scene.render(face: face, on: background)
                     guard let toFace = scene.faceToFrame(faceSide: face.width).inverted() else { continue }
                     var sample: Sample = [:]
