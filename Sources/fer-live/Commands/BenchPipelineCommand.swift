@@ -51,6 +51,9 @@ struct BenchPipelineCommand: ParsableCommand {
     @Option(help: "Only the first N faces (in a fixed order).")
     var limit: Int?
 
+    @Option(help: "Only every Nth face (all classes, in a fixed order): a quicker, still balanced run.")
+    var every: Int = 1
+
     @Option(help: "Seed of the placements.")
     var seed: UInt64 = 1
 
@@ -70,6 +73,7 @@ struct BenchPipelineCommand: ParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if every < 1 { throw ValidationError("--every must be at least 1") }
         for name in detectorKinds.map(\.0) where DetectorKind(rawValue: name) == nil {
             throw ValidationError("--detectors: unknown detector '\(name)' (choose from \(DetectorKind.allValueStrings.joined(separator: ", ")))")
         }
@@ -135,7 +139,8 @@ struct BenchPipelineCommand: ParsableCommand {
             ?? locator.directory.deletingLastPathComponent().appendingPathComponent("Tests/Fixtures").path
         let labels = try recognition.makeClassifier(locator).labels
         let dataset = try LabelledDataset.scan(directory: directory, labels: labels)
-        let samples = limit.map { Array(dataset.samples.prefix($0)) } ?? dataset.samples
+        let strided = Swift.stride(from: 0, to: dataset.samples.count, by: every).map { dataset.samples[$0] }
+        let samples = limit.map { Array(strided.prefix($0)) } ?? strided
         guard !samples.isEmpty else { throw ValidationError("\(directory): no images") }
         let frames = try loadBackgrounds(backgroundFolder)
         let kinds = detectorKinds.compactMap(\.1)
