@@ -20,7 +20,7 @@ public struct AnalyzerConfiguration: Sendable {
     /// Align face crops on the detector's landmarks when it gives them (else on its landmark prior in the box).
     public var levelEyes = true
     /// A face whose smoothed top probability is below this is shown and reported as `uncertain` instead of a
-    /// label (0: never). The default: with calibrated probabilities, below 0.5 the label is more likely wrong
+    /// label (0: never); it shows a label again once the probability reaches this + 0.05. The default: with calibrated probabilities, below 0.5 the label is more likely wrong
     /// than right (on FER2013 val, fer_resnet24's labels below 0.5 are right 44 % of the time).
     public var uncertainBelow: Float = 0.5
 

@@ -22,6 +22,8 @@ public final class FrameAnalyzer {
         var lastClassified: Double = -.infinity
         var reportedLabel: String?
         var lastReport: Double = -.infinity
+        /// Whether the face is shown as uncertain (with hysteresis, so it does not flicker at the threshold).
+        var isUncertain: Bool?
     }
 
     public init(detector: FaceDetector, classifier: EmotionClassifier, tracker: FaceTracker,
@@ -82,7 +84,7 @@ public final class FrameAnalyzer {
                 _ = state.smoother.update(prediction, at: time)
                 state.lastClassified = time
             }
-            let smoothed = state.smoother.probabilities.isEmpty ? nil : smoothedEmotion(state.smoother)
+            let smoothed = state.smoother.probabilities.isEmpty ? nil : smoothedEmotion(&state)
             if let smoothed, smoothed.label != state.reportedLabel,
                time - state.lastReport >= configuration.emotionEventInterval {
                 changes.append(EmotionChange(track: face.id, previous: state.reportedLabel, emotion: smoothed))
@@ -121,8 +123,14 @@ public final class FrameAnalyzer {
         return budget > 0 ? Array(due.prefix(budget)) : due
     }
 
-    private func smoothedEmotion(_ smoother: EmotionSmoother) -> SmoothedEmotion {
-        let unsure = smoother.confidence < configuration.uncertainBelow
+    /// How far above the threshold an uncertain face's top probability must rise to show a label again.
+    static let uncertainHysteresis: Float = 0.05
+
+    private func smoothedEmotion(_ state: inout TrackEmotion) -> SmoothedEmotion {
+        let smoother = state.smoother
+        let threshold = configuration.uncertainBelow
+        let unsure = smoother.confidence < (state.isUncertain == true ? threshold + Self.uncertainHysteresis : threshold)
+        state.isUncertain = unsure
         return SmoothedEmotion(label: unsure ? SmoothedEmotion.uncertainLabel : smoother.label,
                                confidence: smoother.confidence, labels: classifier.labels,
                                probabilities: smoother.probabilities, topLabel: smoother.label)

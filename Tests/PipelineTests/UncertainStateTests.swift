@@ -37,10 +37,32 @@ final class UncertainStateTests: XCTestCase {
         XCTAssertFalse(always.changes.isEmpty)
         XCTAssertTrue(always.changes.allSatisfy { $0.emotion.label == "uncertain" })
 
-        // In between: exactly the faces below the threshold.
+        // In between: below the threshold always uncertain, 0.05 above it never; in the band between, a face
+        // keeps the state it had (hysteresis), so the label does not flicker at the threshold.
         let middle = classified.map(\.confidence).sorted()[classified.count / 2]
         let some = try faces(threshold: middle).faces.compactMap(\.emotion)
-        for e in some { XCTAssertEqual(e.isUncertain, e.confidence < middle) }
+        XCTAssertTrue(some.contains(where: \.isUncertain) && some.contains(where: { !$0.isUncertain }))
+        for e in some where e.confidence < middle { XCTAssertTrue(e.isUncertain) }
+        for e in some where e.confidence >= middle + 0.05 { XCTAssertFalse(e.isUncertain) }
+    }
+
+    func testHysteresisKeepsTheStateNearTheThreshold() throws {
+        // Per track, in time order: once uncertain, a face stays so until its confidence reaches threshold + 0.05.
+        let all = try faces(threshold: 0).faces.compactMap(\.emotion?.confidence)
+        let threshold = all.sorted()[all.count / 2]
+        let run = try faces(threshold: threshold).faces
+        var last: [Int: Bool] = [:]
+        var inBand = 0, heldUncertain = 0
+        for face in run {
+            guard let e = face.emotion else { continue }
+            if let was = last[face.id], e.confidence >= threshold, e.confidence < threshold + 0.05 {
+                XCTAssertEqual(e.isUncertain, was, "face \(face.id) changed state inside the band")
+                inBand += 1
+                if was { heldUncertain += 1 }
+            }
+            last[face.id] = e.isUncertain
+        }
+        XCTAssertGreaterThan(heldUncertain, 0, "the clip must put a face in the band after being uncertain (\(inBand) in the band)")
     }
 
     func testEventsSayWhetherTheFaceIsUncertain() throws {
