@@ -59,7 +59,7 @@ public struct ModelLocator: Sendable {
     public var classifier: URL { classifier(named: Self.defaultClassifier) }
 
     /// The name of the default classifier.
-    public static let defaultClassifier = "fer_resnet24"
+    public static let defaultClassifier = "ferplus_resnet24"
 
     /// A shipped classifier by name (`fer_resnet24`, `mini_xception`), or a path to any ONNX classifier.
     public func classifier(named nameOrPath: String) -> URL {

@@ -126,10 +126,16 @@ public final class FrameAnalyzer {
     /// How far above the threshold an uncertain face's top probability must rise to show a label again.
     static let uncertainHysteresis: Float = 0.05
 
+    /// Whether a face with top probability `confidence` is uncertain: below `threshold`, or, when it already
+    /// was (`wasUncertain`), below `threshold` + 0.05.
+    public static func isUncertain(confidence: Float, threshold: Float, wasUncertain: Bool?) -> Bool {
+        confidence < (wasUncertain == true ? threshold + uncertainHysteresis : threshold)
+    }
+
     private func smoothedEmotion(_ state: inout TrackEmotion) -> SmoothedEmotion {
         let smoother = state.smoother
-        let threshold = configuration.uncertainBelow
-        let unsure = smoother.confidence < (state.isUncertain == true ? threshold + Self.uncertainHysteresis : threshold)
+        let unsure = Self.isUncertain(confidence: smoother.confidence, threshold: configuration.uncertainBelow,
+                                      wasUncertain: state.isUncertain)
         state.isUncertain = unsure
         return SmoothedEmotion(label: unsure ? SmoothedEmotion.uncertainLabel : smoother.label,
                                confidence: smoother.confidence, labels: classifier.labels,

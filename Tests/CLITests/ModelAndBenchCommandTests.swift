@@ -41,8 +41,8 @@ final class ModelAndBenchCommandTests: XCTestCase {
             struct Row: Decodable { let model: String; let input: String; let median_ms: Double; let p90_ms: Double }
             let results: [Row]
         }
-        // The default classifier (fer_resnet24, 48x48), then mini_xception by name (64x64); the detector both times.
-        for (arguments, classifier, input) in [([String](), "fer_resnet24", "1x1x48x48"),
+        // The default classifier (ferplus_resnet24, 48x48), then mini_xception by name (64x64); the detector both times.
+        for (arguments, classifier, input) in [([String](), "ferplus_resnet24", "1x1x48x48"),
                                                (["--classifier", "mini_xception"], "mini_xception", "1x1x64x64")] {
             let result = try FerLiveBinary.run(["bench", "--json", "--runs", "8"] + arguments)
             XCTAssertEqual(result.status, 0, result.stderr)
