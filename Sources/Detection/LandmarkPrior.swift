@@ -42,16 +42,19 @@ public struct LandmarkPrior: Sendable, Equatable, Codable {
 
     /// YuNet-s (measured by `fer-live bench framing`, 2026-12-04: 2,781 of 2,871 FER2013 train faces found).
     public static let yunet = LandmarkPrior(points: [
-        Point(x: 0.2677, y: 0.3731), Point(x: 0.7323, y: 0.3731), Point(x: 0.5000, y: 0.5804), Point(x: 0.3143, y: 0.7517), Point(x: 0.6857, y: 0.7517),
+        Point(x: 0.2677, y: 0.3731), Point(x: 0.7323, y: 0.3731), Point(x: 0.5000, y: 0.5804),
+        Point(x: 0.3143, y: 0.7517), Point(x: 0.6857, y: 0.7517)
     ])
     /// MTCNN (measured by `fer-live bench framing`, 2026-12-04: 2,570 of 2,871 faces).
     public static let mtcnn = LandmarkPrior(points: [
-        Point(x: 0.2670, y: 0.3805), Point(x: 0.7330, y: 0.3805), Point(x: 0.5000, y: 0.5896), Point(x: 0.3071, y: 0.7650), Point(x: 0.6929, y: 0.7650),
+        Point(x: 0.2670, y: 0.3805), Point(x: 0.7330, y: 0.3805), Point(x: 0.5000, y: 0.5896),
+        Point(x: 0.3071, y: 0.7650), Point(x: 0.6929, y: 0.7650)
     ])
     /// OpenCV's Haar frontal-face cascade: YuNet's landmarks in Haar's boxes (measured by `fer-live bench framing`,
     /// 2026-12-04: 2,201 of 2,871 faces).
     public static let haar = LandmarkPrior(points: [
-        Point(x: 0.3069, y: 0.3780), Point(x: 0.6931, y: 0.3780), Point(x: 0.5000, y: 0.5999), Point(x: 0.3435, y: 0.7813), Point(x: 0.6565, y: 0.7813),
+        Point(x: 0.3069, y: 0.3780), Point(x: 0.6931, y: 0.3780), Point(x: 0.5000, y: 0.5999),
+        Point(x: 0.3435, y: 0.7813), Point(x: 0.6565, y: 0.7813)
     ])
 }
 

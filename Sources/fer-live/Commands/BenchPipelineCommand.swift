@@ -135,7 +135,7 @@ struct BenchPipelineCommand: ParsableCommand {
     func run() throws {
         let locator = try recognition.locator()
         let directory = try data ?? SharedData.path("data/fer2013/val", locator: locator)
-        let backgroundFolder = try backgrounds ?? (try? SharedData.path("media/photos", locator: locator))
+        let backgroundFolder = backgrounds ?? (try? SharedData.path("media/photos", locator: locator))
             ?? locator.directory.deletingLastPathComponent().appendingPathComponent("Tests/Fixtures").path
         let labels = try recognition.makeClassifier(locator).labels
         let dataset = try LabelledDataset.scan(directory: directory, labels: labels)
