@@ -65,34 +65,36 @@ public struct LabelPlacement: Sendable {
 
     public init(gap: Float = 2) { self.gap = gap }
 
-    /// Places every request inside `viewport`. Tags first (they matter most), then panels; faces in id order
+    /// Places every request inside `viewport` and returns one result per request, in the requests' order.
+    /// Tags first (they matter most), then panels; faces in id order
     /// (older tracks first), so a newcomer never pushes an established face's labels away. No panel covers any
     /// face's box or another label: a panel that fits nowhere shrinks to its compact form, and is left out when
     /// even that fits nowhere. A tag that fits nowhere goes inside the top of its own box.
     public mutating func place(_ requests: [Request], in viewport: Rect) -> [Placed] {
-        let sorted = requests.sorted { $0.id < $1.id }
-        let boxes = sorted.map(\.box)
+        // Served in id order; the results come back in the requests' order.
+        let order = requests.indices.sorted { (requests[$0].id, $0) < (requests[$1].id, $1) }
+        let boxes = requests.map(\.box)
         var taken: [Rect] = []
-        var result: [Placed] = []
-        for request in sorted {
+        var result = requests.map { Placed(id: $0.id, tag: .zero, tagSide: .above, panel: nil, panelSide: nil,
+                                           panelIsCompact: false, isClear: true) }
+        for index in order {
+            let request = requests[index]
             let spots = Self.spots(preferred: lastTagSpot[request.id], sides: [.above, .below, .right, .left])
-            var placed = Placed(id: request.id, tag: .zero, tagSide: .above, panel: nil, panelSide: nil,
-                                panelIsCompact: false, isClear: true)
             if let (rect, spot) = firstFree(size: request.tagSize, around: request.box, spots: spots,
                                             avoiding: taken + boxes, viewport: viewport) {
-                placed.tag = rect
-                placed.tagSide = spot.side
+                result[index].tag = rect
+                result[index].tagSide = spot.side
                 lastTagSpot[request.id] = spot
             } else {
                 let w = Float(request.tagSize.width), h = Float(request.tagSize.height)
-                placed.tag = Rect(x: request.box.minX, y: request.box.minY, width: w, height: h).clamped(to: viewport)
-                placed.isClear = false
+                result[index].tag = Rect(x: request.box.minX, y: request.box.minY, width: w, height: h).clamped(to: viewport)
+                result[index].isClear = false
                 lastTagSpot[request.id] = nil
             }
-            taken.append(placed.tag)
-            result.append(placed)
+            taken.append(result[index].tag)
         }
-        for (index, request) in sorted.enumerated() {
+        for index in order {
+            let request = requests[index]
             guard let full = request.panelSize else { continue }
             let spots = Self.spots(preferred: lastPanelSpot[request.id], sides: [.right, .left, .below, .above])
             var found = firstFree(size: full, around: request.box, spots: spots, avoiding: taken + boxes, viewport: viewport)

@@ -356,30 +356,29 @@ public final class OverlayWindow {
         let style = OverlayStyle(viewportHeight: layout.viewport.height)
         let faces = frame.faces.filter { $0.box.isFinite && !$0.box.isEmpty }
         // Measure every label first, then place them all together so none covers another label or face.
+        var labelled: [(face: OverlayFace, tag: TextTextureCache.Entry, panel: PanelMetrics?)] = []
         var requests: [LabelPlacement.Request] = []
-        var tags: [Int: TextTextureCache.Entry] = [:]
-        var panels: [Int: PanelMetrics] = [:]
         for face in faces {
             guard let label = try text.entry(for: face.tagText, size: style.fontSize) else { continue }
-            tags[face.id] = label
             var request = LabelPlacement.Request(id: face.id, box: layout.map(face.box),
                                                  tagSize: (label.width + 2 * style.padding, label.height))
+            var metrics: PanelMetrics?
             if showsBars && !face.probabilities.isEmpty {
-                let metrics = try panelMetrics(face, style: style, text: text)
-                panels[face.id] = metrics
-                request.panelSize = metrics.size(rows: face.probabilities.count)
-                if face.probabilities.count > 3 { request.compactPanelSize = metrics.size(rows: 3) }
+                let m = try panelMetrics(face, style: style, text: text)
+                metrics = m
+                request.panelSize = m.size(rows: face.probabilities.count)
+                if face.probabilities.count > 3 { request.compactPanelSize = m.size(rows: 3) }
             }
+            labelled.append((face, label, metrics))
             requests.append(request)
         }
         let placed = placement.place(requests, in: layout.viewport)
         lastPlacements = placed
         for face in faces { drawOutline(layout.map(face.box), thickness: style.lineWidth, color: face.color) }
-        for p in placed {
-            guard let face = faces.first(where: { $0.id == p.id }), let label = tags[p.id] else { continue }
-            drawTag(face, label: label, at: p.tag, style: style)
-            if let panel = p.panel, let metrics = panels[p.id] {
-                drawBars(face, metrics: metrics, at: panel, compact: p.panelIsCompact, style: style)
+        for (item, p) in zip(labelled, placed) {
+            drawTag(item.face, label: item.tag, at: p.tag, style: style)
+            if let panel = p.panel, let metrics = item.panel {
+                drawBars(item.face, metrics: metrics, at: panel, compact: p.panelIsCompact, style: style)
             }
         }
         if showsHUD { try drawHUD(frame.hud, viewport: layout.viewport, style: style, text: text) }

@@ -74,6 +74,18 @@ final class LabelPlacementTests: XCTestCase {
         XCTAssertTrue(placed.allSatisfy(\.isClear))
     }
 
+    func testResultsFollowTheRequestsOrderEvenWithRepeatedIDs() {
+        var placement = LabelPlacement()
+        let requests = crowd().reversed() + [LabelPlacement.Request(id: 3, box: Rect(x: 300, y: 400, width: 40, height: 50),
+                                                                     tagSize: (60, 16))]
+        let placed = placement.place(Array(requests), in: viewport)
+        XCTAssertEqual(placed.map(\.id), requests.map(\.id))
+        for (p, r) in zip(placed, requests) where p.isClear {
+            XCTAssertEqual(p.tag.intersection(r.box).area, 0)
+            XCTAssertLessThan(p.tag.center.distance(to: r.box.center), 150, "each tag stays by its own face")
+        }
+    }
+
     func testWhenNothingFitsThePanelShrinksThenTakesTheLeastCoveringSpot() {
         var placement = LabelPlacement()
         // A small video almost filled by two faces.
