@@ -68,6 +68,7 @@ def ferplus_majority(data_dir, csv_path, items, labels):
     with open(csv_path, newline="") as f:
         for row in csv.DictReader(f):
             votes[row["file"]] = [int(row[c]) for c in COLUMNS]
+    inv = {col: i for i, col in enumerate(FERPLUS[l] for l in labels)}
     out = []
     for path, _ in items:
         rel = split + "/" + os.path.relpath(path, data_dir).replace(os.sep, "/")
@@ -76,7 +77,6 @@ def ferplus_majority(data_dir, csv_path, items, labels):
             out.append(-1)
             continue
         top = COLUMNS[v.index(max(v))]
-        inv = {col: i for i, col in enumerate(FERPLUS[l] for l in labels)}
         out.append(inv.get(top, -1))
     return np.array(out)
 

@@ -58,6 +58,7 @@ public struct VoteLabels: Sendable {
             let missing = labels.indices.filter { !covered.contains($0) }.map { labels[$0] }
             throw VoteLabelsError(file: path, line: 1, reason: "has no vote column for \(missing.joined(separator: ", "))")
         }
+        let countColumns = columnLabel.sorted { $0.key < $1.key }
         var votes: [String: Votes] = [:]
         for (n, line) in lines.enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
@@ -66,7 +67,7 @@ public struct VoteLabels: Sendable {
             }
             var perLabel = [Int](repeating: 0, count: labels.count)
             var best = -1, bestLabel: Int?, tie = false
-            for (column, label) in columnLabel.sorted(by: { $0.key < $1.key }) {
+            for (column, label) in countColumns {
                 guard let count = Int(fields[column].trimmingCharacters(in: .whitespaces)), count >= 0 else {
                     throw VoteLabelsError(file: path, line: n + 2,
                                           reason: "\(header[column]) '\(fields[column])' is not a vote count")

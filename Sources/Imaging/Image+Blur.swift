@@ -13,35 +13,32 @@ extension Image {
         var kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * Double(sigma * sigma)))) }
         let total = kernel.reduce(0, +)
         kernel = kernel.map { $0 / total }
-        let c = channels, w = width, h = height
-        var temp = [Float](repeating: 0, count: w * h * c)
-        pixels.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                for x in 0..<w {
-                    for ch in 0..<c {
-                        var sum: Float = 0
-                        for k in -radius...radius {
-                            let xx = min(max(x + k, 0), w - 1)
-                            sum += kernel[k + radius] * Float(src[(y * w + xx) * c + ch])
-                        }
-                        temp[(y * w + x) * c + ch] = sum
+        var values = pixels.map(Float.init)
+        values = Self.blurPass(values, width: width, height: height, channels: channels, kernel: kernel, alongRows: true)
+        values = Self.blurPass(values, width: width, height: height, channels: channels, kernel: kernel, alongRows: false)
+        return Image(uncheckedWidth: width, height: height, format: format) { out in
+            for i in values.indices { out[i] = UInt8(min(255, max(0, values[i].rounded()))) }
+        }
+    }
+
+    /// One 1-D pass of `kernel` (odd length, centred) along the rows or the columns, edges repeated.
+    private static func blurPass(_ src: [Float], width w: Int, height h: Int, channels c: Int, kernel: [Float],
+                                 alongRows: Bool) -> [Float] {
+        let radius = kernel.count / 2
+        var out = [Float](repeating: 0, count: src.count)
+        for y in 0..<h {
+            for x in 0..<w {
+                for ch in 0..<c {
+                    var sum: Float = 0
+                    for k in -radius...radius {
+                        let xx = alongRows ? min(max(x + k, 0), w - 1) : x
+                        let yy = alongRows ? y : min(max(y + k, 0), h - 1)
+                        sum += kernel[k + radius] * src[(yy * w + xx) * c + ch]
                     }
+                    out[(y * w + x) * c + ch] = sum
                 }
             }
         }
-        return Image(uncheckedWidth: w, height: h, format: format) { out in
-            for y in 0..<h {
-                for x in 0..<w {
-                    for ch in 0..<c {
-                        var sum: Float = 0
-                        for k in -radius...radius {
-                            let yy = min(max(y + k, 0), h - 1)
-                            sum += kernel[k + radius] * temp[(yy * w + x) * c + ch]
-                        }
-                        out[(y * w + x) * c + ch] = UInt8(min(255, max(0, sum.rounded())))
-                    }
-                }
-            }
-        }
+        return out
     }
 }

@@ -195,11 +195,7 @@ struct BenchDetectorsCommand: ParsableCommand {
     }
 
     private func resolvePhotos(_ locator: ModelLocator) throws -> String {
-        if let photos { return photos }
-        let repository = locator.directory.deletingLastPathComponent()
-        let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/media/photos").path
-        if FileManager.default.fileExists(atPath: shared) { return shared }
-        return repository.appendingPathComponent("Tests/Fixtures").path
+        photos ?? SharedData.photosOrFixtures(locator: locator)
     }
 
     private func resolveClip(_ locator: ModelLocator) -> String {

@@ -135,8 +135,7 @@ struct BenchPipelineCommand: ParsableCommand {
     func run() throws {
         let locator = try recognition.locator()
         let directory = try data ?? SharedData.path("data/fer2013/val", locator: locator)
-        let backgroundFolder = backgrounds ?? (try? SharedData.path("media/photos", locator: locator))
-            ?? locator.directory.deletingLastPathComponent().appendingPathComponent("Tests/Fixtures").path
+        let backgroundFolder = backgrounds ?? SharedData.photosOrFixtures(locator: locator)
         let labels = try recognition.makeClassifier(locator).labels
         let dataset = try LabelledDataset.scan(directory: directory, labels: labels)
         let strided = Swift.stride(from: 0, to: dataset.samples.count, by: every).map { dataset.samples[$0] }
