@@ -63,6 +63,9 @@ let package = Package(
         .systemLibrary(
             name: "CV4L2", pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CShims", dependencies: ["CV4L2"], cSettings: cpuCSettings),
 
         // MARK: - Inference: ONNX models on the CPU
@@ -145,12 +148,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: - Reporting: event logs → a page and a CSV for the people who asked the question
+        .target(name: "Reporting", dependencies: ["CZlib", "Classification"]),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                "Service", "HTTPAPI",
+                "Service", "HTTPAPI", "Reporting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -183,6 +189,7 @@ let package = Package(
                 "HTTPAPI", "Pipeline", "Capture", "Imaging", "Classification", "Detection", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

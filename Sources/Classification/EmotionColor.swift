@@ -24,3 +24,17 @@ extension EmotionColor {
         return fallbackPalette[Int(hash % UInt32(fallbackPalette.count))]
     }
 }
+
+extension EmotionColor {
+    /// The colour `uncertain` is drawn in on web pages and charts.
+    public static let uncertain = EmotionColor(r: 158, g: 158, b: 158)
+
+    /// `#rrggbb` of a label's colour for web pages and charts: `forLabel`, grey for `uncertain`.
+    public static func hex(forLabel label: String) -> String {
+        let c = label == "uncertain" ? uncertain : forLabel(label)
+        return "#" + [c.r, c.g, c.b].map { v in
+            let s = String(v, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+    }
+}

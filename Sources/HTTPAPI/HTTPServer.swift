@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The local HTTP endpoint (Hummingbird): `/metrics`, `/healthz`, `/api/v1/tracks`, `/api/v1/events`, `/snapshot.jpg`.
+/// The local HTTP endpoint (Hummingbird): the live page `/`, `/metrics`, `/healthz`, `/api/v1/tracks`, `/api/v1/summary`,
+/// `/api/v1/events`, `/snapshot.jpg`.
 ///
 /// It runs on Swift concurrency's threads, beside the pipeline; `start()` returns once it listens, `stop()` ends
 /// the event streams and closes the listener.
@@ -70,6 +71,13 @@ public final class HTTPServer: @unchecked Sendable {
     static func router(state: LiveState) -> Router<BasicRequestContext> {
         let router = Router()
         let renderer = SnapshotRenderer()
+        router.get("/") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: LivePage.html)))
+        }
+        router.get("api/v1/summary") { _, _ -> Response in json(state.summary(), status: .ok) }
         router.get("metrics") { _, _ -> Response in
             text(state.metricsText(), type: "text/plain; version=0.0.4; charset=utf-8")
         }

@@ -1,4 +1,5 @@
 import Capture
+import Classification
 import Foundation
 import Imaging
 import Pipeline
@@ -16,7 +17,12 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
 
     private let encoder: EventEncoder
     private let clock: @Sendable () -> Double
+    private let wallClock: @Sendable () -> Double
     private let lock = NSLock()
+    private var recent = RecentFaceTime()
+    private var labelsSeen: [String] = []
+    /// Smoothed seconds between analysed frames (stream time), for the live page's fps.
+    private var frameInterval: Double?
     private var tracks = TracksDocument(frame: nil, t: nil, tracks: [])
     private var lastFrameClock: Double?
     private var lastFrameTime: Double?
@@ -26,13 +32,16 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
     private var lastResult: FrameResult?
     private var statistics: PipelineStatistics?
 
-    /// `clock` gives monotonic seconds (for frame ages; tests pass their own).
+    /// `clock` gives monotonic seconds (for frame ages), `wallClock` seconds since 1970 (for the last hour's
+    /// minutes); tests pass their own.
     public init(sourceName: String, allowSnapshots: Bool = false, stallAfter: Double = 2, eventBuffer: Int = 256,
-                clock: @escaping @Sendable () -> Double = { MonotonicClock.now }) {
+                clock: @escaping @Sendable () -> Double = { MonotonicClock.now },
+                wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.encoder = EventEncoder(sourceName: sourceName)
         self.allowSnapshots = allowSnapshots
         self.stallAfter = stallAfter
         self.clock = clock
+        self.wallClock = wallClock
         let metrics = self.metrics
         self.events = EventBroadcaster(capacity: eventBuffer) { metrics.eventsDropped.increment(by: Int64($0)) }
     }
@@ -45,6 +54,7 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
     public func handle(_ result: FrameResult) {
         let a = result.analysis
         let now = clock()
+        let wallNow = wallClock()
         let views = a.faces.map { face in
             TrackView(
                 id: face.id,
@@ -65,10 +75,17 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
             framesAnalyzed += 1
             maxDropped = max(maxDropped, result.dropped)
             if allowSnapshots { lastResult = result }
+            if dt > 0 { frameInterval = frameInterval.map { 0.9 * $0 + 0.1 * dt } ?? dt }
+            // Face-seconds per emotion: the time since the previous frame, at most 1 s (after a gap, count little).
+            let faceDt = min(max(dt, 0), 1)
+            for face in a.faces {
+                guard let e = face.emotion else { continue }
+                recent.add(faceDt, label: e.label, now: wallNow)
+                if !labelsSeen.contains(e.label) { labelsSeen.append(e.label) }
+            }
             return dt
         }
         metrics.record(frame: result)
-        // Face-seconds per emotion: the time since the previous frame, at most 1 s (after a gap, count little).
         let dt = min(max(elapsed, 0), 1)
         for face in a.faces { if let e = face.emotion { metrics.addEmotionTime(dt, label: e.label) } }
     }
@@ -126,6 +143,20 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
             return HealthReport(status: status, source: source.name, detail: source.description,
                                 lastFrameAgeSeconds: age.map { ($0 * 1000).rounded() / 1000 },
                                 framesAnalyzed: framesAnalyzed)
+        }
+    }
+
+    /// The live page's figures: fps, faces now, the last hour's face time per minute and label.
+    public func summary() -> SummaryDocument {
+        let now = wallClock()
+        return lock.withLock {
+            var colors: [String: String] = [:]
+            for label in labelsSeen + ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral", "uncertain"] {
+                colors[label] = EmotionColor.hex(forLabel: label)
+            }
+            return SummaryDocument(fps: frameInterval.map { ($0 > 0 ? 1 / $0 : 0) }.map { ($0 * 10).rounded() / 10 },
+                                   faces: tracks.tracks.count, lastHour: recent.document(now: now), colors: colors,
+                                   snapshots: allowSnapshots)
         }
     }
 

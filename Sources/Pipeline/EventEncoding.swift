@@ -5,8 +5,13 @@ import Foundation
 public struct EventEncoder: Sendable {
     /// The `source` field: the device path or file name.
     public var sourceName: String
+    /// The `model` field of `source` events: the classifier that labels the faces (nil: not written).
+    public var model: String?
 
-    public init(sourceName: String) { self.sourceName = sourceName }
+    public init(sourceName: String, model: String? = nil) {
+        self.sourceName = sourceName
+        self.model = model
+    }
 
     /// One JSON object (no newline), keys in a fixed, readable order.
     public func encode(_ event: PipelineEvent, wallTime: Date = Date()) -> String {
@@ -59,6 +64,7 @@ public struct EventEncoder: Sendable {
             if let t { o.add("t", round3(t)) }
             o.add("state", state.name)
             o.add("detail", state.description)
+            if let model { o.add("model", model) }
         }
         return o.text
     }

@@ -75,9 +75,10 @@ public final class EventLog: EventSink, @unchecked Sendable {
     private let writer: LineWriter
     private let encoder: EventEncoder
 
-    public init(writer: LineWriter, sourceName: String) {
+    /// `model`: the classifier's name, written in `source` events (reports name the model from it).
+    public init(writer: LineWriter, sourceName: String, model: String? = nil) {
         self.writer = writer
-        self.encoder = EventEncoder(sourceName: sourceName)
+        self.encoder = EventEncoder(sourceName: sourceName, model: model)
     }
 
     public func handle(_ event: PipelineEvent) {

@@ -9,7 +9,7 @@ struct FerLive: ParsableCommand {
         abstract: "Find faces and tell the emotion each shows.",
         version: "0.2.0",
         subcommands: [RunCommand.self, DevicesCommand.self, ImageCommand.self, EvalCommand.self, ModelCommand.self,
-                      BenchCommand.self],
+                      BenchCommand.self, ReportCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Expands `--config FILE` (the run command's settings file) into arguments, then parses and runs.

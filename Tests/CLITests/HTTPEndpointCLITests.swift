@@ -4,43 +4,9 @@ import XCTest
 
 /// `fer-live --http`: the binary on the demo clip serves metrics, health, tracks, events and (when allowed) snapshots.
 final class HTTPEndpointCLITests: XCTestCase {
-    private func launch(_ extra: [String]) throws -> (Process, Int, Pipe) {
-        let clip = TestPaths.models.appendingPathComponent("demo/pedestrians.mjpeg").path
-        guard FileManager.default.fileExists(atPath: clip) else { throw XCTSkip("needs Models/demo/pedestrians.mjpeg") }
-        let port = freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: FerLiveBinary.path)
-        process.arguments = [clip, "--headless", "--realtime", "--loop", "--events", "/dev/null",
-                             "--http", "127.0.0.1:\(port)"] + extra
-        process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
-        let stderr = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
-        try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let health = try? HTTPTestClient.get(port: port, path: "/healthz"), health.status == 200 {
-                return (process, port, stderr)
-            }
-            guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        process.terminate()
-        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        throw HTTPTestError("fer-live --http did not become healthy in 20 s:\n\(log)")
-    }
-
-    private func stop(_ process: Process) {
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
     func testEndpointOnTheDemoClip() throws {
-        let (process, port, _) = try launch([])
-        defer { if process.isRunning { stop(process) } }
+        let (process, port, _) = try DemoClipServer.launch([])
+        defer { if process.isRunning { DemoClipServer.stop(process) } }
 
         let health = try HTTPTestClient.get(port: port, path: "/healthz")
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(health.body)) as? [String: Any])
@@ -85,21 +51,21 @@ final class HTTPEndpointCLITests: XCTestCase {
         XCTAssertEqual(try HTTPTestClient.get(port: port, path: "/snapshot.jpg").status, 404)
 
         let sent = Date()
-        stop(process)
+        DemoClipServer.stop(process)
         XCTAssertLessThan(Date().timeIntervalSince(sent), 5)
         XCTAssertEqual(process.terminationStatus, 0)
         XCTAssertEqual(process.terminationReason, .exit)
     }
 
     func testSnapshotWithAllowSnapshots() throws {
-        let (process, port, _) = try launch(["--allow-snapshots"])
-        defer { if process.isRunning { stop(process) } }
+        let (process, port, _) = try DemoClipServer.launch(["--allow-snapshots"])
+        defer { if process.isRunning { DemoClipServer.stop(process) } }
         let shot = try HTTPTestClient.get(port: port, path: "/snapshot.jpg")
         XCTAssertEqual(shot.status, 200)
         XCTAssertEqual(shot.headers["content-type"], "image/jpeg")
         XCTAssertEqual(Array(shot.body.prefix(2)), [0xFF, 0xD8])
         XCTAssertGreaterThan(shot.body.count, 5000)
-        stop(process)
+        DemoClipServer.stop(process)
         XCTAssertEqual(process.terminationStatus, 0)
     }
 

@@ -89,7 +89,8 @@ struct RunCommand: ParsableCommand {
         var eventLog: EventLog?
         let eventsPath = output.events ?? (window == nil ? "-" : nil)
         if let eventsPath {
-            let log = EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name)
+            let log = EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name,
+                               model: classifier.manifest.name)
             eventLog = log
             eventSinks.append(log)
         }
