@@ -5,7 +5,7 @@ public enum LivePage {
     public static let html = """
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>fer-live</title>
+    <title>fer-live</title><link rel="icon" href="data:,">
     <style>
     body{font:15px/1.4 system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:0;background:#10151c;color:#e8edf2}
     header{display:flex;gap:18px;align-items:baseline;padding:12px 18px;background:#19212b;flex-wrap:wrap}

@@ -15,7 +15,7 @@ public struct ReportHTML {
         let size = report.settings.bucketSeconds
         let bucket = SVGChart.bucketName(size)
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">"
         h += "<title>fer-live report: \(e(period(report)))</title><style>\(Self.css)</style></head><body>"
         h += "<header><h1>What the faces showed</h1><p class=\"period\">\(e(period(report))) (UTC)</p></header>"
 

@@ -70,9 +70,9 @@ final class ReportCommandTests: XCTestCase {
         let result = try FerLiveBinary.run(["report"] + files + ["--out", path("week.html"), "--bucket", "1h"])
         XCTAssertEqual(result.status, 0, result.stderr)
 
-        let load = try HeadlessChromium.load("file://\(path("week.html"))", width: 1000, height: 1500)
-        XCTAssertEqual(load.console, [], "the page logs nothing")
-        let shot = try ImageCodec.decode(data: [UInt8](load.png), as: .rgb8)
+        let visit = try HeadlessChromium.visit("file://\(path("week.html"))", at: [1], screenshot: true, height: 1500)
+        XCTAssertEqual(visit.console, [], "the page logs nothing")
+        let shot = try ImageCodec.decode(data: [UInt8](visit.png), as: .rgb8)
         func count(in rows: Range<Int>, _ matches: (Int, Int, Int) -> Bool) -> Int {
             var n = 0
             for y in rows where y < shot.height {

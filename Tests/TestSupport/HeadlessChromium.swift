@@ -1,6 +1,7 @@
 import Foundation
 
-/// Debian's chromium, run headless: a page's screenshot, its DOM after its scripts ran, and its console messages.
+/// Debian's chromium, run headless in real time through `Tests/Browser/cdp_page.py` (the DevTools protocol over
+/// a pipe): the page's DOM at chosen moments, its console messages, and a screenshot.
 public enum HeadlessChromium {
     /// The browser executable on PATH, or nil.
     public static let path: String? = {
@@ -16,36 +17,39 @@ public enum HeadlessChromium {
     /// The message of a test that skips for lack of a browser.
     public static let missing = "skipped: needs Debian's chromium on PATH (./dev.sh test installs it)"
 
-    /// What one headless load left behind.
-    public struct Load: Sendable {
-        /// The PNG screenshot (empty when only the DOM was asked for).
-        public var png: Data
-        /// The serialized DOM after the page's scripts ran (empty for a screenshot).
-        public var dom: String
-        /// Messages the page wrote to its console (errors, uncaught exceptions, failed loads).
+    /// What one visit left behind.
+    public struct Visit: Sendable {
+        /// The page's HTML at each moment asked for (after its scripts ran).
+        public var doms: [String]
+        /// Console messages, uncaught exceptions and failed loads, as `level: text`.
         public var console: [String]
+        /// The PNG screenshot taken at the last moment (empty unless asked for).
+        public var png: Data
     }
 
-    /// Loads `url` for `budgetMilliseconds` of virtual time, then takes a screenshot of `width`x`height`
-    /// (or dumps the DOM when `dom` is true).
-    public static func load(_ url: String, width: Int = 1000, height: Int = 1400, budgetMilliseconds: Int = 3000,
-                            dom: Bool = false) throws -> Load {
+    /// Opens `url` at `width`x`height`, reads the DOM `at` each number of seconds after navigation, and takes a
+    /// screenshot at the end when `screenshot` is true.
+    public static func visit(_ url: String, at moments: [Double] = [2], screenshot: Bool = false,
+                             width: Int = 1000, height: Int = 1400) throws -> Visit {
         guard let path else { throw CocoaError(.fileNoSuchFile) }
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let shot = profile.appendingPathComponent("shot.png")
-        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        var arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0",
-            "--virtual-time-budget=\(budgetMilliseconds)", "--window-size=\(width),\(height)",
-        ]
-        arguments.append(dom ? "--dump-dom" : "--screenshot=\(shot.path)")
-        arguments.append(url)
-        // No D-Bus in containers: keep chromium from looking for one (its complaints are not the page's).
-        let result = try Subprocess.run(path, arguments, environment: ["DBUS_SESSION_BUS_ADDRESS": "disabled:"])
-        let console = result.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
-        let png = dom ? Data() : ((try? Data(contentsOf: shot)) ?? Data())
-        return Load(png: png, dom: dom ? result.stdout : "", console: console)
+        let script = TestPaths.repository.appendingPathComponent("Tests/Browser/cdp_page.py").path
+        let shot = FileManager.default.temporaryDirectory.appendingPathComponent("shot-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: shot) }
+        var arguments = [script, url, "--chromium", path, "--width", "\(width)", "--height", "\(height)"]
+        for moment in moments { arguments += ["--at", "\(moment)"] }
+        if screenshot { arguments += ["--screenshot", shot.path] }
+        let result = try Subprocess.run("/usr/bin/env", ["python3"] + arguments)
+        guard result.status == 0,
+              let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw BrowserError(message: "cdp_page.py \(url) failed (\(result.status)): \(result.stderr)")
+        }
+        return Visit(doms: object["doms"] as? [String] ?? [], console: object["console"] as? [String] ?? [],
+                     png: screenshot ? try Data(contentsOf: shot) : Data())
+    }
+
+    /// The browser could not be driven.
+    public struct BrowserError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }

@@ -98,6 +98,10 @@ struct ReportCommand: ParsableCommand {
             Diagnostics.error(what + " (\(input.lines) lines read, \(input.badLines) bad); no report written")
             throw ExitCode(1)
         }
+        if !report.labels.contains(focus) {
+            Diagnostics.error("--focus \(focus): not a label in these logs (\(report.labels.joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
         let html = ReportHTML(modelNotes: modelNotes(report.models), generatedAt: Date().timeIntervalSince1970)
         try write(html.render(report), to: out)
         if let csv { try write(ReportCSV.render(report), to: csv) }
