@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // MARK: - System libraries and C shims
@@ -66,6 +67,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
         .target(name: "CShims", dependencies: ["CV4L2"], cSettings: cpuCSettings),
 
         // MARK: - Inference: ONNX models on the CPU
@@ -148,6 +152,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: - MQTT: events to a broker, in the conventions of Frigate and Home Assistant
+        .target(
+            name: "MQTT",
+            dependencies: [
+                "CMosquitto", "Pipeline", "Imaging",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: - Reporting: event logs → a page and a CSV for the people who asked the question
         .target(name: "Reporting", dependencies: ["CZlib", "Classification"]),
 
@@ -156,7 +169,7 @@ let package = Package(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                "Service", "HTTPAPI", "Reporting",
+                "Service", "HTTPAPI", "Reporting", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -189,6 +202,7 @@ let package = Package(
                 "HTTPAPI", "Pipeline", "Capture", "Imaging", "Classification", "Detection", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Pipeline", "Imaging", "Classification", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],

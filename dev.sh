@@ -10,11 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Libraries fer-live links (see Package.swift's system-library targets) and its font.
-RUNTIME_PACKAGES=(pkg-config zlib1g-dev libv4l-dev libturbojpeg0-dev libopenblas-dev libpng-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core)
+RUNTIME_PACKAGES=(pkg-config zlib1g-dev libmosquitto-dev libv4l-dev libturbojpeg0-dev libopenblas-dev libpng-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core)
 # The tests also compare against ONNX Runtime (PyPI), make media with ffmpeg, open real windows under Xvfb,
 # check /metrics with promtool (prometheus), the units with systemd-analyze (systemd), and render the report
-# and the live page in headless chromium.
-TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb prometheus systemd chromium)
+# and the live page in headless chromium, and publish to a real Mosquitto broker.
+TEST_PACKAGES=(python3 python3-venv python3-pip ffmpeg xvfb prometheus systemd chromium mosquitto mosquitto-clients)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

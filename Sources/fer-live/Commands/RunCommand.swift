@@ -4,6 +4,7 @@ import FaceAnalysis
 import Foundation
 import HTTPAPI
 import Logging
+import MQTT
 import Pipeline
 import Service
 import Tracking
@@ -31,6 +32,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Settings") var settings: SettingsOptions
     @OptionGroup(title: "HTTP") var httpOptions: HTTPOptions
+    @OptionGroup(title: "MQTT") var mqttOptions: MQTTOptions
 
     func run() throws {
         let logger = LogSetup.makeLogger(level: output.logLevel)
@@ -98,6 +100,15 @@ struct RunCommand: ParsableCommand {
             LiveState(sourceName: frameSource.name, allowSnapshots: httpOptions.allowSnapshots)
         }
         if let liveState { eventSinks.append(liveState) }
+        let publisher: MQTTPublisher?
+        do {
+            publisher = try mqttOptions.settings(sourceName: frameSource.name).map { MQTTPublisher(settings: $0, logger: logger) }
+            try publisher?.start()
+        } catch let error as MQTTError {
+            Diagnostics.error(error.description)
+            throw ExitCode(1)
+        }
+        if let publisher { eventSinks.append(publisher) }
         let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
         var options = LivePipeline.Options()
         options.statsInterval = output.statsInterval
@@ -127,6 +138,8 @@ struct RunCommand: ParsableCommand {
             httpServer = server
         }
         defer { httpServer?.stop() }
+        // Runs before the HTTP server stops (reverse order): the last events reach the broker, then `offline`.
+        defer { publisher?.shutdown() }
 
         let signals = SignalHandlers(logger: logger, onReopen: { [eventLog] in
             do { try eventLog?.reopen() } catch { logger.error("\(error)") }
