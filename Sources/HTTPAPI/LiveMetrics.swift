@@ -118,6 +118,50 @@ public final class LiveMetrics: @unchecked Sendable {
         if delta.2 > 0 { framesSkipped.increment(by: Int64(delta.2)) }
     }
 
+    /// The MQTT publisher's figures, created when a publisher is attached.
+    private var mqtt: (sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge, mirrored: (Int, Int))?
+
+    /// Brings the MQTT metrics up to the publisher's figures (`fer_live_mqtt_sent_total`, `_dropped_total`,
+    /// `fer_live_mqtt_queued`, `fer_live_mqtt_connected`).
+    func mirror(publisher figures: PublisherFigures) {
+        let (metrics, delta): ((sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge), (Int, Int)) = lock.withLock {
+            if mqtt == nil {
+                func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+                    MetricNameDescriptor(namespace: "fer_live", metricName: metric, unitName: unit, helpText: help)
+                }
+                mqtt = (registry.makeCounter(descriptor: name("mqtt_sent", "total", "MQTT messages the broker acknowledged.")),
+                        registry.makeCounter(descriptor: name("mqtt_dropped", "total",
+                                                              "MQTT messages dropped because the queue was full (broker away too long).")),
+                        registry.makeGauge(descriptor: name("mqtt_queued", "", "MQTT messages waiting or unacknowledged.")),
+                        registry.makeGauge(descriptor: name("mqtt_connected", "", "1 while connected to the broker, else 0.")),
+                        (0, 0))
+            }
+            let m = mqtt!
+            let d = (max(0, figures.sent - m.mirrored.0), max(0, figures.dropped - m.mirrored.1))
+            mqtt!.mirrored = (max(m.mirrored.0, figures.sent), max(m.mirrored.1, figures.dropped))
+            return ((m.sent, m.dropped, m.queued, m.connected), d)
+        }
+        if delta.0 > 0 { metrics.sent.increment(by: Int64(delta.0)) }
+        if delta.1 > 0 { metrics.dropped.increment(by: Int64(delta.1)) }
+        metrics.queued.set(to: Double(figures.queued))
+        metrics.connected.set(to: figures.connected ? 1 : 0)
+    }
+
     /// The exposition text (Prometheus text format 0.0.4).
     public func text() -> String { registry.emitToString() }
+}
+
+/// A message publisher's figures as `/metrics` shows them (the MQTT publisher, read at each scrape).
+public struct PublisherFigures: Sendable, Equatable {
+    public var sent: Int
+    public var dropped: Int
+    public var queued: Int
+    public var connected: Bool
+
+    public init(sent: Int, dropped: Int, queued: Int, connected: Bool) {
+        self.sent = sent
+        self.dropped = dropped
+        self.queued = queued
+        self.connected = connected
+    }
 }

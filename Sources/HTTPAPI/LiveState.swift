@@ -31,6 +31,7 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
     private var source: SourceState = .starting
     private var lastResult: FrameResult?
     private var statistics: PipelineStatistics?
+    private var publisher: (@Sendable () -> PublisherFigures)?
 
     /// `clock` gives monotonic seconds (for frame ages), `wallClock` seconds since 1970 (for the last hour's
     /// minutes); tests pass their own.
@@ -48,6 +49,11 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
 
     /// Reads the pipeline's own totals (captured, dropped, skipped frames) at each scrape.
     public func attach(_ statistics: PipelineStatistics) { lock.withLock { self.statistics = statistics } }
+
+    /// Reads a message publisher's figures (MQTT) at each scrape.
+    public func attach(publisher figures: @escaping @Sendable () -> PublisherFigures) {
+        lock.withLock { publisher = figures }
+    }
 
     // MARK: Sinks
 
@@ -109,9 +115,10 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
 
     /// The Prometheus text for `/metrics`.
     public func metricsText() -> String {
-        let (statistics, dropped, age, state) = lock.withLock {
-            (self.statistics, maxDropped, lastFrameClock.map { clock() - $0 }, source)
+        let (statistics, dropped, age, state, publisher) = lock.withLock {
+            (self.statistics, maxDropped, lastFrameClock.map { clock() - $0 }, source, self.publisher)
         }
+        if let publisher { metrics.mirror(publisher: publisher()) }
         if let statistics {
             let totals = statistics.runTotals()
             metrics.mirror(captured: totals.framesCaptured, dropped: totals.framesDropped,

@@ -108,7 +108,13 @@ struct RunCommand: ParsableCommand {
             Diagnostics.error(error.description)
             throw ExitCode(1)
         }
-        if let publisher { eventSinks.append(publisher) }
+        if let publisher {
+            eventSinks.append(publisher)
+            liveState?.attach(publisher: {
+                let s = publisher.statistics
+                return PublisherFigures(sent: s.sent, dropped: s.dropped, queued: s.queued, connected: s.connected)
+            })
+        }
         let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
         var options = LivePipeline.Options()
         options.statsInterval = output.statsInterval
