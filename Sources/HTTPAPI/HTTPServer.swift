@@ -5,7 +5,7 @@ import NIOCore
 import ServiceLifecycle
 
 /// The local HTTP endpoint (Hummingbird): the live page `/`, `/metrics`, `/healthz`, `/api/v1/tracks`, `/api/v1/summary`,
-/// `/api/v1/events`, `/snapshot.jpg`.
+/// `/api/v1/events`, `/snapshot.jpg` and `POST /api/v1/analyze`.
 ///
 /// It runs on Swift concurrency's threads, beside the pipeline; `start()` returns once it listens, `stop()` ends
 /// the event streams and closes the listener.
@@ -18,9 +18,13 @@ public final class HTTPServer: @unchecked Sendable {
     private var group: ServiceGroup?
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(address: HTTPAddress, state: LiveState, logger: Logger) {
+    /// Answers `POST /api/v1/analyze` (nil: the path is 404).
+    public let analysis: ImageAnalysisService?
+
+    public init(address: HTTPAddress, state: LiveState, analysis: ImageAnalysisService? = nil, logger: Logger) {
         self.address = address
         self.state = state
+        self.analysis = analysis
         self.logger = logger
     }
 
@@ -29,7 +33,7 @@ public final class HTTPServer: @unchecked Sendable {
     public func start(timeout: Double = 10) throws(HTTPServerError) -> Int {
         let bound = BoundPort()
         let app = Application(
-            router: Self.router(state: state),
+            router: Self.router(state: state, analysis: analysis),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "fer-live"),
             onServerRunning: { channel in bound.set(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
@@ -68,8 +72,22 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    static func router(state: LiveState) -> Router<BasicRequestContext> {
+    static func router(state: LiveState, analysis: ImageAnalysisService?) -> Router<BasicRequestContext> {
         let router = Router()
+        if let analysis {
+            router.post("api/v1/analyze") { request, _ -> Response in
+                var request = request
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: analysis.maximumBytes)
+                } catch {
+                    return jsonText(ImageAnalysisService.error("image is larger than \(analysis.maximumBytes) bytes"),
+                                    status: .contentTooLarge)
+                }
+                let (status, text) = analysis.analyze(Array(buffer: body))
+                return jsonText(text, status: HTTPResponse.Status(code: status))
+            }
+        }
         let renderer = SnapshotRenderer()
         router.get("/") { _, _ -> Response in
             var headers = HTTPFields()
@@ -121,6 +139,12 @@ private func text(_ body: String, type: String = "text/plain; charset=utf-8", st
     var headers = HTTPFields()
     headers[.contentType] = type
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+}
+
+private func jsonText(_ text: String, status: HTTPResponse.Status) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
 }
 
 private func json<T: Encodable>(_ value: T, status: HTTPResponse.Status) -> Response {

@@ -78,3 +78,45 @@ final class HTTPEndpointCLITests: XCTestCase {
         XCTAssertTrue(snapshots.stderr.contains("--allow-snapshots needs --http"), snapshots.stderr)
     }
 }
+
+/// `POST /api/v1/analyze` on the running binary: faces of a posted photo, one clear 4xx per bad input.
+final class AnalyzeEndpointCLITests: XCTestCase {
+    func testAPhotoWithTwoFacesAndEveryBadInput() throws {
+        let (process, port, _) = try DemoClipServer.launch(["--analyze-max-bytes", "600000"])
+        defer { if process.isRunning { DemoClipServer.stop(process) } }
+        let photo = try [UInt8](Data(contentsOf: TestPaths.fixtures.appendingPathComponent("two_people.jpg")))
+        XCTAssertLessThan(photo.count, 600_000)
+        let ok = try HTTPTestClient.post(port: port, path: "/api/v1/analyze", body: photo,
+                                         headers: ["Content-Type": "image/jpeg"])
+        XCTAssertEqual(ok.status, 200, ok.text)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ok.body)) as? [String: Any])
+        let faces = try XCTUnwrap(report["faces"] as? [[String: Any]])
+        XCTAssertEqual(faces.count, 2, ok.text)
+        for face in faces {
+            XCTAssertNotNil(face["emotion"] as? String)
+            XCTAssertEqual((face["probabilities"] as? [String: Double])?.count, 7)
+        }
+        // The same answer as `fer-live image --json` on the file.
+        let cli = try FerLiveBinary.run(["image", "--json", TestPaths.fixtures.appendingPathComponent("two_people.jpg").path])
+        let cliFaces = ((try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]])?.first?["faces"]
+            as? [[String: Any]]) ?? []
+        XCTAssertEqual(faces.map { $0["emotion"] as? String }, cliFaces.map { $0["emotion"] as? String })
+
+        func error(_ r: HTTPTestClient.Response) -> String {
+            ((try? JSONSerialization.jsonObject(with: Data(r.body))) as? [String: String])?["error"] ?? r.text
+        }
+        let empty = try HTTPTestClient.post(port: port, path: "/api/v1/analyze", body: [])
+        XCTAssertEqual(empty.status, 400, empty.text)
+        let text = try HTTPTestClient.post(port: port, path: "/api/v1/analyze", body: Array("hello, not an image".utf8))
+        XCTAssertEqual(text.status, 415, text.text)
+        XCTAssertEqual(error(text), "not a JPEG or PNG image")
+        // A JPEG's first marker, then noise.
+        let noise = (0..<4000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let corrupt = try HTTPTestClient.post(port: port, path: "/api/v1/analyze", body: Array(photo.prefix(4)) + noise)
+        XCTAssertEqual(corrupt.status, 422, corrupt.text)
+        XCTAssertTrue(error(corrupt).hasPrefix("cannot decode the image"), corrupt.text)
+        let large = try HTTPTestClient.post(port: port, path: "/api/v1/analyze", body: photo + [UInt8](repeating: 0, count: 200_000))
+        XCTAssertEqual(large.status, 413, large.text)
+        XCTAssertTrue(process.isRunning, "bad input never stops the service")
+    }
+}

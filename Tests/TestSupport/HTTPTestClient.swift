@@ -16,8 +16,9 @@ public final class HTTPTestClient {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port` and sends `GET path` (Connection: close).
-    public init(port: Int, path: String, headers: [String: String] = [:], timeout: Double = 10) throws {
+    /// Connects to 127.0.0.1:`port` and sends `METHOD path` with `body` (Connection: close).
+    public init(port: Int, path: String, method: String = "GET", body: [UInt8] = [], headers: [String: String] = [:],
+                timeout: Double = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestError("socket: errno \(errno)") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
@@ -30,18 +31,35 @@ public final class HTTPTestClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else { close(fd); throw HTTPTestError("connect 127.0.0.1:\(port): errno \(errno)") }
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if method != "GET" { request += "Content-Length: \(body.count)\r\n" }
         for (k, v) in headers { request += "\(k): \(v)\r\n" }
         request += "\r\n"
-        let bytes = Array(request.utf8)
-        guard send(fd, bytes, bytes.count, 0) == bytes.count else { close(fd); throw HTTPTestError("send failed") }
+        let bytes = Array(request.utf8) + body
+        var sent = 0
+        while sent < bytes.count {
+            // A server may answer (413) and close before a large body is sent: stop sending, read the answer.
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        guard sent > 0 else { close(fd); throw HTTPTestError("send failed") }
     }
 
     deinit { close(fd) }
 
     /// Fetches `path` and reads the whole response (until the server closes).
     public static func get(port: Int, path: String, headers: [String: String] = [:]) throws -> Response {
-        let client = try HTTPTestClient(port: port, path: path, headers: headers)
+        try request(port: port, path: path, method: "GET", body: [], headers: headers)
+    }
+
+    /// Posts `body` to `path` and reads the whole response.
+    public static func post(port: Int, path: String, body: [UInt8], headers: [String: String] = [:]) throws -> Response {
+        try request(port: port, path: path, method: "POST", body: body, headers: headers)
+    }
+
+    static func request(port: Int, path: String, method: String, body: [UInt8], headers: [String: String]) throws -> Response {
+        let client = try HTTPTestClient(port: port, path: path, method: method, body: body, headers: headers)
         let (status, headers) = try client.readHead()
         var body = client.takeBuffered()
         while let chunk = try client.readChunk() { body += chunk }

@@ -129,7 +129,9 @@ struct RunCommand: ParsableCommand {
         var httpServer: HTTPServer?
         if let liveState, let address = httpOptions.address {
             liveState.attach(pipeline.statistics)
-            let server = HTTPServer(address: address, state: liveState, logger: logger)
+            let recognition = self.recognition
+            let analysis = ImageAnalysisService(maximumBytes: httpOptions.analyzeMaxBytes) { try recognition.makeAnalyzer() }
+            let server = HTTPServer(address: address, state: liveState, analysis: analysis, logger: logger)
             do {
                 let port = try server.start()
                 let bound = HTTPAddress(host: address.host, port: port)

@@ -118,11 +118,15 @@ struct HTTPOptions: ParsableArguments {
     @Flag(help: "Serve /snapshot.jpg, the annotated frame (shows faces; off by default).")
     var allowSnapshots = false
 
+    @Option(help: ArgumentHelp("Largest image POST /api/v1/analyze accepts, in bytes.", valueName: "bytes"))
+    var analyzeMaxBytes = 10 << 20
+
     func validate() throws {
         if let http {
             do { _ = try HTTPAddress(parsing: http) } catch { throw ValidationError(error.description) }
         }
         if allowSnapshots && http == nil { throw ValidationError("--allow-snapshots needs --http HOST:PORT") }
+        if analyzeMaxBytes < 1024 { throw ValidationError("--analyze-max-bytes must be at least 1024") }
     }
 
     var address: HTTPAddress? { http.flatMap { try? HTTPAddress(parsing: $0) } }
