@@ -10,6 +10,8 @@ enum SourceResolver {
     enum Resolved {
         case camera(String)
         case file(String)
+        /// A network camera (rtsp, rtsps, http, https), read through ffmpeg.
+        case network(String)
         /// The bundled demo clip, played in real time in a loop.
         case demo(String)
     }
@@ -30,6 +32,7 @@ enum SourceResolver {
 
     static func resolve(_ argument: String?, system: any V4L2System, logger: Logger, models: String? = nil) throws -> Resolved {
         if let argument {
+            if NetworkCameraSource.accepts(argument) { return .network(argument) }
             return argument.hasPrefix("/dev/") ? .camera(argument) : .file(argument)
         }
         if (try? system.fileKind(at: defaultCamera)) == .characterDevice { return .camera(defaultCamera) }
@@ -51,9 +54,20 @@ extension SourceResolver.Resolved {
                                     reconnect: .init(waitForDevice: camera.waitForCamera))
         case .file(let path):
             return try Self.openFile(path, fps: camera.fps, realtime: files.realtime, loop: files.loop)
+        case .network(let url):
+            guard let ffmpeg = Self.ffmpeg() else {
+                throw SourceError.needsFFmpeg(NetworkCameraSource(url: url, ffmpeg: "", logger: logger).name)
+            }
+            return NetworkCameraSource(url: url, ffmpeg: ffmpeg, logger: logger)
         case .demo(let path):
             return try Self.openFile(path, fps: camera.fps ?? 25, realtime: true, loop: true)  // the clip is 25 fps
         }
+    }
+
+    /// ffmpeg on PATH.
+    private static func ffmpeg() -> String? {
+        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return (dirs.map { "\($0)/ffmpeg" } + ["/usr/bin/ffmpeg"]).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     private static func openFile(_ path: String, fps: Double?, realtime: Bool, loop: Bool) throws -> FrameSource {
@@ -61,5 +75,17 @@ extension SourceResolver.Resolved {
         var source: FrameSource = loop ? try LoopingSource(open: open) : try open()
         if realtime { source = PacedSource(source) }
         return source
+    }
+}
+
+/// A source that cannot be opened for lack of a tool.
+enum SourceError: Error, CustomStringConvertible {
+    /// Network cameras are read through ffmpeg, which is not installed.
+    case needsFFmpeg(String)
+
+    var description: String {
+        switch self {
+        case .needsFFmpeg(let name): return "\(name): network cameras are read through ffmpeg, which is not on PATH (apt install ffmpeg)"
+        }
     }
 }
