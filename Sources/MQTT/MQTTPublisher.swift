@@ -45,9 +45,16 @@ public final class MQTTPublisher: EventSink, Sendable {
     /// The `available` topic (`online` / `offline`, retained; `offline` is also the last will).
     public var availabilityTopic: String { "\(settings.prefix)/available" }
 
+    /// The file undelivered messages wait in between runs: `STATE_DIR/mqtt-CAMERA.queue.jsonl`.
+    public var spoolFile: String? {
+        settings.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("mqtt-\(settings.camera).queue.jsonl").path }
+    }
+
     /// Creates the client and starts connecting in the background; throws only for settings the library refuses
-    /// (a bad CA file, ...). An unreachable broker is retried with backoff, never an error.
+    /// (a bad CA file, ...). An unreachable broker is retried with backoff, never an error. Messages a previous run
+    /// left in the state directory go first.
     public func start() throws(MQTTError) {
+        restoreSpool()
         let client = try MosquittoClient(
             settings: settings, will: (availabilityTopic, "offline"),
             callbacks: .init(
@@ -78,12 +85,13 @@ public final class MQTTPublisher: EventSink, Sendable {
         }
     }
 
-    /// Waits up to `timeout` seconds for the queue to drain, then says `offline` (retained) and disconnects.
+    /// Waits up to `timeout` seconds for the queue to drain (and for the broker, if it is away), then says
+    /// `offline` (retained) and disconnects. What is still undelivered goes to the state directory, if there is one.
     public func shutdown(timeout: Double = 5) {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let (pending, connected) = state.withLock { ($0.queue.count + $0.inFlight.count, $0.connected) }
-            if pending == 0 || !connected { break }
+            let pending = state.withLock { $0.queue.count + $0.inFlight.count }
+            if pending == 0 { break }
             Thread.sleep(forTimeInterval: 0.01)
         }
         let (client, left, connected) = state.withLock { s in
@@ -96,13 +104,64 @@ public final class MQTTPublisher: EventSink, Sendable {
             let until = Date().addingTimeInterval(min(1, timeout))
             while Date() < until, state.withLock({ !$0.inFlight.isEmpty }) { Thread.sleep(forTimeInterval: 0.01) }
         }
-        if left > 0 {
-            logger.warning("MQTT: \(left) messages not delivered at shutdown", metadata: [
-                "mqtt.broker": "\(settings.host):\(settings.port)", "mqtt.undelivered": "\(left)",
-            ])
-        }
         client.stop()
         state.withLock { $0.client = nil; $0.connected = false }
+        if left > 0 {
+            if let kept = saveSpool() {
+                logger.notice("MQTT: \(kept) undelivered messages kept for the next start", metadata: [
+                    "mqtt.spool": "\(spoolFile ?? "")", "mqtt.undelivered": "\(kept)",
+                ])
+            } else {
+                state.withLock { $0.counts.dropped += left }
+                logger.warning("MQTT: \(left) messages not delivered at shutdown (set a state directory to keep them)", metadata: [
+                    "mqtt.broker": "\(settings.host):\(settings.port)", "mqtt.undelivered": "\(left)",
+                ])
+            }
+        }
+    }
+
+    // MARK: Spool (state directory)
+
+    /// Writes the unacknowledged and queued messages, oldest first; returns how many, or nil without a state directory.
+    private func saveSpool() -> Int? {
+        guard let path = spoolFile else { return nil }
+        let messages = state.withLock { s -> [MQTTMessage] in
+            defer { s.inFlight.removeAll(); s.queue.removeAll() }
+            // In-flight messages were handed over before the queued ones (message ids grow, modulo 65535).
+            return s.inFlight.sorted { $0.key < $1.key }.map(\.value) + Array(s.queue)
+        }
+        let lines = messages.map { m in
+            AnyJSON.object(["topic": .string(m.topic), "payload": .string(m.payload), "retain": .bool(m.retain)]).text
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: settings.stateDirectory!, withIntermediateDirectories: true)
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            return messages.count
+        } catch {
+            logger.error("MQTT: cannot keep undelivered messages in \(path): \(error.localizedDescription)")
+            state.withLock { $0.counts.dropped += messages.count }
+            return 0
+        }
+    }
+
+    /// Puts a previous run's undelivered messages at the front of the queue and removes the file.
+    private func restoreSpool() {
+        guard let path = spoolFile, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        var restored: [MQTTMessage] = []
+        var bad = 0
+        for line in text.split(separator: "\n") {
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let topic = o["topic"] as? String, let payload = o["payload"] as? String else { bad += 1; continue }
+            restored.append(MQTTMessage(topic: topic, payload: payload, retain: o["retain"] as? Bool ?? false))
+        }
+        try? FileManager.default.removeItem(atPath: path)
+        if bad > 0 { logger.warning("MQTT: \(bad) damaged lines in \(path) skipped") }
+        guard !restored.isEmpty else { return }
+        state.withLock { s in
+            for m in restored.reversed() { s.queue.prepend(m) }
+            while s.queue.count > settings.queueLimit { s.queue.removeFirst(); s.counts.dropped += 1 }
+        }
+        logger.notice("MQTT: \(restored.count) messages from the last run queued first", metadata: ["mqtt.spool": "\(path)"])
     }
 
     // MARK: Queue

@@ -24,15 +24,18 @@ public struct MQTTSettings: Sendable, Equatable {
     public var discovery: Bool
     /// Home Assistant's discovery prefix.
     public var discoveryPrefix: String
+    /// Where messages still undelivered at shutdown are kept for the next start (nil: they are lost and counted).
+    public var stateDirectory: String?
 
     public init(host: String, port: Int, tls: Bool = false, clientID: String, prefix: String = "fer-live",
                 camera: String, qos: Int = 1, keepAlive: Int = 30, username: String? = nil, password: String? = nil,
                 caFile: String? = nil, queueLimit: Int = 10_000, discovery: Bool = true,
-                discoveryPrefix: String = "homeassistant") {
+                discoveryPrefix: String = "homeassistant", stateDirectory: String? = nil) {
         self.host = host; self.port = port; self.tls = tls; self.clientID = clientID; self.prefix = prefix
         self.camera = camera; self.qos = qos; self.keepAlive = keepAlive; self.username = username
         self.password = password; self.caFile = caFile; self.queueLimit = queueLimit; self.discovery = discovery
         self.discoveryPrefix = discoveryPrefix
+        self.stateDirectory = stateDirectory
     }
 
     /// Parses `mqtt://HOST[:PORT]` or `mqtts://HOST[:PORT]` (default ports 1883 and 8883). Credentials in the

@@ -25,6 +25,8 @@ final class MosquittoClient: @unchecked Sendable {
     private let stopped = Mutex(false)
 
     private static let initialised: Void = { mosquitto_lib_init() }()
+    /// The longest wait between connection attempts (seconds): a broker back after an outage is found within this.
+    static let maximumRetryDelay: UInt32 = 10
 
     init(settings: MQTTSettings, will: (topic: String, payload: String), callbacks: Callbacks) throws(MQTTError) {
         _ = Self.initialised
@@ -44,7 +46,7 @@ final class MosquittoClient: @unchecked Sendable {
             let caPath = settings.caFile == nil ? "/etc/ssl/certs" : nil
             try check("TLS", mosquitto_tls_set(handle, settings.caFile, caPath, nil, nil, nil))
         }
-        mosquitto_reconnect_delay_set(handle, 1, 30, true)
+        mosquitto_reconnect_delay_set(handle, 1, Self.maximumRetryDelay, true)
         mosquitto_connect_callback_set(handle) { _, user, rc in
             guard let user else { return }
             Unmanaged<MosquittoClient>.fromOpaque(user).takeUnretainedValue().callbacks.connected(rc)
@@ -65,7 +67,7 @@ final class MosquittoClient: @unchecked Sendable {
     }
 
     /// Starts the network thread and the first connection attempt. Once a connection was under way, the network
-    /// thread reconnects by itself with backoff (1–30 s); a first attempt that fails at once (connection refused,
+    /// thread reconnects by itself with backoff (1 s doubling to 10 s); a first attempt that fails at once (connection refused,
     /// a name that does not resolve yet) is retried here with the same backoff.
     func start(host: String, port: Int, keepAlive: Int) throws(MQTTError) {
         try check("network thread", mosquitto_loop_start(handle))
@@ -78,7 +80,7 @@ final class MosquittoClient: @unchecked Sendable {
         guard rc != MOSQ_ERR_SUCCESS.rawValue else { return }
         callbacks.disconnected(rc)
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
-            self?.connect(host: host, port: port, keepAlive: keepAlive, retryAfter: min(delay * 2, 30))
+            self?.connect(host: host, port: port, keepAlive: keepAlive, retryAfter: min(delay * 2, Double(Self.maximumRetryDelay)))
         }
     }
 

@@ -115,6 +115,33 @@ final class MQTTBrokerTests: XCTestCase {
         publisher.shutdown(timeout: 0.1)
     }
 
+    func testUndeliveredMessagesWaitInTheStateDirectoryForTheNextStart() throws {
+        try requireBroker()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = freeLoopbackPort()
+        var s = settings(port: port)
+        s.stateDirectory = directory
+        let first = MQTTPublisher(settings: s, logger: logger)
+        try first.start()
+        for i in 1...30 { first.handle(start(i)) }
+        first.shutdown(timeout: 0.2) // the broker never came
+        let spool = try XCTUnwrap(first.spoolFile)
+        XCTAssertEqual(try String(contentsOfFile: spool, encoding: .utf8).split(separator: "\n").count, 60)
+        XCTAssertEqual(first.statistics.dropped, 0, "kept, not lost")
+
+        let broker = try MosquittoBroker(port: port)
+        let sub = try MosquittoSubscriber(port: broker.port, topics: ["fer-live/door/events", "fer-live/probe"])
+        try sub.waitUntilSubscribed(port: broker.port)
+        let second = MQTTPublisher(settings: s, logger: logger)
+        try second.start()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: spool), "taken back into the queue")
+        second.handle(start(31))
+        let seen = sub.wait { self.trackIDs($0).count >= 31 }
+        XCTAssertEqual(trackIDs(seen), Array(1...31), "last run's messages first, in order")
+        second.shutdown()
+    }
+
     func testWrongCredentialsAreRetriedNotFatal() throws {
         try requireBroker()
         let broker = try MosquittoBroker(users: ["cam": "right"])

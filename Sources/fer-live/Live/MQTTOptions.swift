@@ -42,6 +42,11 @@ struct MQTTOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Publish Home Assistant MQTT discovery configs (retained).")
     var mqttDiscovery = true
 
+    @Option(help: ArgumentHelp(
+        "Where undelivered MQTT messages wait between runs (default: $STATE_DIRECTORY, which the service unit sets).",
+        valueName: "dir"))
+    var stateDir: String?
+
     func validate() throws {
         if let mqtt {
             do { _ = try MQTTSettings.parse(url: mqtt) } catch { throw ValidationError(error.description) }
@@ -66,6 +71,8 @@ struct MQTTOptions: ParsableArguments {
         return MQTTSettings(host: host, port: port, tls: tls, clientID: mqttClientId ?? "fer-live-\(camera)",
                             prefix: mqttPrefix, camera: camera, qos: mqttQos, keepAlive: mqttKeepalive,
                             username: credentials?.user, password: credentials?.password, caFile: mqttCa,
-                            queueLimit: mqttQueue, discovery: mqttDiscovery)
+                            queueLimit: mqttQueue, discovery: mqttDiscovery,
+                            stateDirectory: stateDir ?? ProcessInfo.processInfo.environment["STATE_DIRECTORY"]
+                                .flatMap { $0.split(separator: ":").first.map(String.init) })
     }
 }
