@@ -1,27 +1,34 @@
 import Foundation
+import Synchronization
 
 /// Plays a file source again and again (`--loop`): frame numbers and stream times keep increasing.
-public final class LoopingSource: FrameSource, @unchecked Sendable {
-    private let open: () throws -> FrameSource
-    private let lock = NSLock()
-    private var current: FrameSource
-    private var cancelled = false
-    private var sequenceOffset = 0
-    private var timeOffset = 0.0
-    private var lastSequence = -1
-    private var lastTime = 0.0
-    private var skippedBefore = 0
+public final class LoopingSource: FrameSource, Sendable {
+    private let open: @Sendable () throws -> FrameSource
+    private let state: Mutex<Pass>
+
+    /// The current pass and what the passes before it used up.
+    private struct Pass {
+        var current: FrameSource
+        var cancelled = false
+        var sequenceOffset = 0
+        var timeOffset = 0.0
+        var lastSequence = -1
+        var lastTime = 0.0
+        var skippedBefore = 0
+    }
 
     /// `open` makes a fresh source at the start of the file; it is called once now and at each end.
-    public init(open: @escaping () throws -> FrameSource) throws {
+    public init(open: @escaping @Sendable () throws -> FrameSource) throws {
         self.open = open
-        current = try open()
+        state = Mutex(Pass(current: try open()))
     }
+
+    private var current: FrameSource { state.withLock { $0.current } }
 
     public var name: String { current.name }
     public var frameRate: Double? { current.frameRate }
     public var isLive: Bool { current.isLive }
-    public var skippedFrames: Int { lock.withLock { skippedBefore + current.skippedFrames } }
+    public var skippedFrames: Int { state.withLock { $0.skippedBefore + $0.current.skippedFrames } }
     public var stateHandler: (@Sendable (SourceState) -> Void)? {
         get { current.stateHandler }
         set { current.stateHandler = newValue }
@@ -30,33 +37,39 @@ public final class LoopingSource: FrameSource, @unchecked Sendable {
     public func next() throws -> CapturedFrame? {
         var emptyPasses = 0
         while true {
-            let source = lock.withLock { current }
+            let source = current
             if var frame = try source.next() {
-                frame.sequence += sequenceOffset
-                frame.presentationTime += timeOffset
-                lastSequence = frame.sequence
-                lastTime = frame.presentationTime
+                state.withLock { p in
+                    frame.sequence += p.sequenceOffset
+                    frame.presentationTime += p.timeOffset
+                    p.lastSequence = frame.sequence
+                    p.lastTime = frame.presentationTime
+                }
                 return frame
             }
             // End of this pass: start again unless cancelled or the file gave nothing at all.
-            let done = lock.withLock { cancelled }
-            if done || lastSequence < sequenceOffset { emptyPasses += 1 }
+            let (done, empty) = state.withLock { ($0.cancelled, $0.lastSequence < $0.sequenceOffset) }
+            if done || empty { emptyPasses += 1 }
             if done || emptyPasses > 1 { return nil }
             let handler = source.stateHandler
             let fresh = try open()
             fresh.stateHandler = handler
-            lock.withLock {
-                skippedBefore += source.skippedFrames
-                sequenceOffset = lastSequence + 1
-                timeOffset = lastTime + 1 / (source.frameRate ?? 30)
-                current = fresh
+            let cancelled = state.withLock { p in
+                p.skippedBefore += source.skippedFrames
+                p.sequenceOffset = p.lastSequence + 1
+                p.timeOffset = p.lastTime + 1 / (source.frameRate ?? 30)
+                p.current = fresh
+                return p.cancelled
             }
-            if lock.withLock({ cancelled }) { fresh.cancel() }
+            if cancelled { fresh.cancel() }
         }
     }
 
     public func cancel() {
-        let source = lock.withLock { cancelled = true; return current }
+        let source = state.withLock { p in
+            p.cancelled = true
+            return p.current
+        }
         source.cancel()
     }
 }

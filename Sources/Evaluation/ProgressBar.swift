@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,7 +8,7 @@ import Darwin
 
 /// A one-line progress display on stderr (count/total, percent, bar, images per second, ETA),
 /// drawn only when stderr is a terminal and at most about ten times a second. Thread-safe.
-public final class ProgressBar: @unchecked Sendable {
+public final class ProgressBar: Sendable {
     /// Where rendered lines go; the default writes to stderr.
     public typealias Writer = @Sendable (String) -> Void
     /// Seconds on a monotonic clock.
@@ -18,11 +19,15 @@ public final class ProgressBar: @unchecked Sendable {
     private let writer: Writer?
     private let clock: Clock
     private let interval: Double
-    private let lock = NSLock()
     private let start: Double
-    private var completed = 0
-    private var lastDraw = -Double.infinity
-    private var drawn = false
+    private let state = Mutex(Progress())
+
+    /// What changes as work is done.
+    private struct Progress {
+        var completed = 0
+        var lastDraw = -Double.infinity
+        var drawn = false
+    }
 
     /// A bar that draws on stderr if, and only if, stderr is a terminal.
     public convenience init(total: Int, label: String = "") {
@@ -47,26 +52,26 @@ public final class ProgressBar: @unchecked Sendable {
 
     /// Counts `count` more finished items.
     public func advance(by count: Int = 1) {
-        lock.lock()
-        defer { lock.unlock() }
-        completed += count
-        drawIfDue()
+        state.withLock { p in
+            p.completed += count
+            drawIfDue(&p)
+        }
     }
 
     /// Sets the number of finished items.
     public func update(completed count: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        completed = count
-        drawIfDue()
+        state.withLock { p in
+            p.completed = count
+            drawIfDue(&p)
+        }
     }
 
     /// Erases the line, leaving the terminal as it was.
     public func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drawn, let writer { writer("\r\u{1B}[2K") }
-        drawn = false
+        state.withLock { p in
+            if p.drawn, let writer { writer("\r\u{1B}[2K") }
+            p.drawn = false
+        }
     }
 
     /// The line for `completed` items after `elapsed` seconds (without the leading carriage return).
@@ -102,14 +107,15 @@ public final class ProgressBar: @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Draws when the last drawing is older than the interval or the work is complete. Holds the lock.
-    private func drawIfDue() {
+    /// Draws when the last drawing is older than the interval or the work is complete (inside the lock, so that
+    /// lines from several threads never interleave).
+    private func drawIfDue(_ p: inout Progress) {
         guard let writer else { return }
         let now = clock()
-        guard now - lastDraw >= interval || completed >= total else { return }
-        lastDraw = now
-        drawn = true
-        writer("\r\u{1B}[2K" + ProgressBar.line(label: label, completed: completed, total: total,
+        guard now - p.lastDraw >= interval || p.completed >= total else { return }
+        p.lastDraw = now
+        p.drawn = true
+        writer("\r\u{1B}[2K" + ProgressBar.line(label: label, completed: p.completed, total: total,
                                                  elapsed: now - start))
     }
 }

@@ -265,6 +265,8 @@ public final class MQTTPublisher: EventSink, Sendable {
     }
 
     private func acknowledged(_ mid: Int32) {
+        // QoS 0 has no acknowledgement: the callback only says the message was written (counted when handed over).
+        guard settings.qos > 0 else { return }
         state.withLock { s in
             if s.inFlight.removeValue(forKey: mid) != nil {
                 s.counts.sent += 1

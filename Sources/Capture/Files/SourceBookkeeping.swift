@@ -1,47 +1,47 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The thread-safe counters and callbacks every file source keeps: skipped frames, the state handler,
 /// the skip reporter, and whether the stream has ended.
-final class SourceBookkeeping: @unchecked Sendable {
-    private let lock = NSLock()
-    private var skipped = 0
-    private var state: (@Sendable (SourceState) -> Void)?
-    private var skipReporter: (@Sendable (String) -> Void)?
-    private var lastState: SourceState?
-    private let logger = Logger(label: "fer-live.capture")
-
-    var skippedFrames: Int {
-        lock.lock(); defer { lock.unlock() }
-        return skipped
+final class SourceBookkeeping: Sendable {
+    private struct Books {
+        var skipped = 0
+        var stateHandler: (@Sendable (SourceState) -> Void)?
+        var skipHandler: (@Sendable (String) -> Void)?
+        var lastState: SourceState?
     }
 
+    private let books = Mutex(Books())
+    private let logger = Logger(label: "fer-live.capture")
+
+    var skippedFrames: Int { books.withLock { $0.skipped } }
+
     var stateHandler: (@Sendable (SourceState) -> Void)? {
-        get { lock.lock(); defer { lock.unlock() }; return state }
-        set { lock.lock(); state = newValue; lock.unlock() }
+        get { books.withLock { $0.stateHandler } }
+        set { books.withLock { $0.stateHandler = newValue } }
     }
 
     var skipHandler: (@Sendable (String) -> Void)? {
-        get { lock.lock(); defer { lock.unlock() }; return skipReporter }
-        set { lock.lock(); skipReporter = newValue; lock.unlock() }
+        get { books.withLock { $0.skipHandler } }
+        set { books.withLock { $0.skipHandler = newValue } }
     }
 
     /// Counts one skipped frame and reports `reason` (one line) to the skip handler, or logs it.
     func skip(_ reason: String) {
-        lock.lock()
-        skipped += 1
-        let reporter = skipReporter
-        lock.unlock()
+        let reporter = books.withLock { b in
+            b.skipped += 1
+            return b.skipHandler
+        }
         if let reporter { reporter(reason) } else { logger.warning("\(reason)") }
     }
 
     /// Reports a state change once (repeated identical states are not reported again).
     func enter(_ newState: SourceState) {
-        lock.lock()
-        let changed = lastState != newState
-        lastState = newState
-        let handler = state
-        lock.unlock()
-        if changed { handler?(newState) }
+        let handler = books.withLock { b -> (@Sendable (SourceState) -> Void)? in
+            defer { b.lastState = newState }
+            return b.lastState != newState ? b.stateHandler : nil
+        }
+        handler?(newState)
     }
 }

@@ -5,6 +5,7 @@ import Dispatch
 import Evaluation
 import FaceAnalysis
 import Foundation
+import Synchronization
 import Imaging
 
 /// `fer-live bench framing`: where the landmarks of FER2013's training faces fall, i.e. the framing the
@@ -72,8 +73,8 @@ struct BenchFramingCommand: ParsableCommand {
         let samples = Swift.stride(from: 0, to: dataset.samples.count, by: stride).map { dataset.samples[$0] }
         guard !samples.isEmpty else { throw ValidationError("\(directory): no images") }
         let canvasSide = 320
-        let results = LockedBox([Sample](repeating: [:], count: samples.count))
-        let failure = LockedBox<Error?>(nil)
+        let results = Mutex([Sample](repeating: [:], count: samples.count))
+        let failure = Mutex<Error?>(nil)
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, samples.count)
         let progress = ProgressBar(total: samples.count, label: "framing")
         let recognition = self.recognition, scale = self.scale, context = self.context

@@ -5,6 +5,7 @@ import Dispatch
 import Evaluation
 import FaceAnalysis
 import Foundation
+import Synchronization
 import Imaging
 
 /// `fer-live bench pipeline`: every labelled face put back into a camera-like frame and read through the
@@ -143,8 +144,8 @@ struct BenchPipelineCommand: ParsableCommand {
         guard !samples.isEmpty else { throw ValidationError("\(directory): no images") }
         let frames = try loadBackgrounds(backgroundFolder)
         let kinds = detectorKinds.compactMap(\.1)
-        let tallies = LockedBox([String: Tally]())
-        let failure = LockedBox<Error?>(nil)
+        let tallies = Mutex([String: Tally]())
+        let failure = Mutex<Error?>(nil)
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, samples.count)
         let progress = ProgressBar(total: samples.count, label: "pipeline")
         let recognition = self.recognition, seed = self.seed, crop = self.crop, context = self.context

@@ -5,6 +5,7 @@ import Dispatch
 import Evaluation
 import FaceAnalysis
 import Foundation
+import Synchronization
 import Imaging
 
 /// `fer-live eval DIR`: accuracy, per-class report and confusion matrix on a labelled folder.
@@ -73,9 +74,9 @@ struct EvalCommand: ParsableCommand {
             Diagnostics.error("\(dataset.ignoredFiles.count) files are not images in an emotion folder and were not evaluated (first: \(dataset.ignoredFiles[0]))")
         }
         let samples = limit.map { Array(dataset.samples.prefix($0)) } ?? dataset.samples
-        let tally = LockedBox(Tally(matrix: ConfusionMatrix(labels: labels), folderMatrix: ConfusionMatrix(labels: labels)))
+        let tally = Mutex(Tally(matrix: ConfusionMatrix(labels: labels), folderMatrix: ConfusionMatrix(labels: labels)))
         let progress = ProgressBar(total: samples.count, label: "eval")
-        let failure = LockedBox<Error?>(nil)
+        let failure = Mutex<Error?>(nil)
         let workers = min(threads, max(samples.count, 1))
         let start = Stopwatch.now()
         let recognition = self.recognition

@@ -71,7 +71,7 @@ extension SourceResolver.Resolved {
     }
 
     private static func openFile(_ path: String, fps: Double?, realtime: Bool, loop: Bool) throws -> FrameSource {
-        let open = { try FileSourceOpener.open(path, frameRate: fps) }
+        let open: @Sendable () throws -> FrameSource = { try FileSourceOpener.open(path, frameRate: fps) }
         var source: FrameSource = loop ? try LoopingSource(open: open) : try open()
         if realtime { source = PacedSource(source) }
         return source
