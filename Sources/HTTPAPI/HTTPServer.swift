@@ -3,19 +3,19 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// The local HTTP endpoint (Hummingbird): the live page `/`, `/metrics`, `/healthz`, `/api/v1/tracks`, `/api/v1/summary`,
 /// `/api/v1/events`, `/snapshot.jpg` and `POST /api/v1/analyze`.
 ///
 /// It runs on Swift concurrency's threads, beside the pipeline; `start()` returns once it listens, `stop()` ends
 /// the event streams and closes the listener.
-public final class HTTPServer: @unchecked Sendable {
+public final class HTTPServer: Sendable {
     public let address: HTTPAddress
     public let state: LiveState
     private let logger: Logger
-    private let lock = NSLock()
-    private var task: Task<Void, Never>?
-    private var group: ServiceGroup?
+    /// The running server: its task and service group (nil before `start()` and after `stop()`).
+    private let running = Mutex<(task: Task<Void, Never>?, group: ServiceGroup?)>((nil, nil))
     private let finished = DispatchSemaphore(value: 0)
 
     /// Answers `POST /api/v1/analyze` (nil: the path is 404).
@@ -44,7 +44,7 @@ public final class HTTPServer: @unchecked Sendable {
             bound.set(.failure(CancellationError()))
             finished.signal()
         }
-        lock.withLock { self.task = task; self.group = group }
+        running.withLock { $0 = (task, group) }
         switch bound.wait(timeout: timeout) {
         case .success(let port)?:
             return port
@@ -59,9 +59,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// Ends the event streams, stops the server and waits (up to `timeout` seconds) for it to close.
     public func stop(timeout: Double = 5) {
         state.events.close()
-        let (task, group) = lock.withLock {
-            defer { self.task = nil; self.group = nil }
-            return (self.task, self.group)
+        let (task, group) = running.withLock { r in
+            defer { r = (nil, nil) }
+            return r
         }
         guard let task, let group else { return }
         // Graceful: stop accepting, let open requests finish (the event streams have just ended); then cancel.
@@ -166,13 +166,12 @@ public enum HTTPServerError: Error, CustomStringConvertible {
 }
 
 /// The first outcome of starting: the bound port or the error, handed from the server task to `start()`.
-private final class BoundPort: @unchecked Sendable {
-    private let lock = NSLock()
+private final class BoundPort: Sendable {
     private let ready = DispatchSemaphore(value: 0)
-    private var value: Result<Int, any Error>?
+    private let value = Mutex<Result<Int, any Error>?>(nil)
 
     func set(_ v: Result<Int, any Error>) {
-        let first = lock.withLock { () -> Bool in
+        let first = value.withLock { value -> Bool in
             guard value == nil else { return false }
             value = v
             return true
@@ -182,6 +181,6 @@ private final class BoundPort: @unchecked Sendable {
 
     func wait(timeout: Double) -> Result<Int, any Error>? {
         guard ready.wait(timeout: .now() + timeout) == .success else { return nil }
-        return lock.withLock { value }
+        return value.withLock { $0 }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Pipeline
 import Prometheus
+import Synchronization
 
 /// The Prometheus metrics of a live run (base units, `_total` counters, no per-face or per-track labels).
-public final class LiveMetrics: @unchecked Sendable {
+public final class LiveMetrics: Sendable {
     /// The registry the `/metrics` text is emitted from.
     public let registry = PrometheusCollectorRegistry()
 
@@ -25,11 +26,17 @@ public final class LiveMetrics: @unchecked Sendable {
     let frameLatency: ValueHistogram
     let stages: [String: ValueHistogram]
 
-    private let lock = NSLock()
-    private var emotionChanges: [String: Counter] = [:]
-    private var emotionSeconds: [String: Counter] = [:]
-    /// Pipeline totals already added to the counters (the counters only go up by the difference).
-    private var mirrored = (captured: 0, dropped: 0, skipped: 0)
+    /// The metrics made on demand and the totals already mirrored.
+    private struct Dynamic {
+        var emotionChanges: [String: Counter] = [:]
+        var emotionSeconds: [String: Counter] = [:]
+        /// Pipeline totals already added to the counters (the counters only go up by the difference).
+        var mirrored = (captured: 0, dropped: 0, skipped: 0)
+        /// The MQTT publisher's metrics, made when a publisher is attached, and its totals already mirrored.
+        var mqtt: (sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge, mirrored: (Int, Int))?
+    }
+
+    private let dynamic = Mutex(Dynamic())
 
     public init() {
         func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -91,54 +98,49 @@ public final class LiveMetrics: @unchecked Sendable {
                 help: "Face-seconds spent under each smoothed emotion (summed over all faces).").increment(by: seconds)
     }
 
-    private func counter(_ label: String, in table: ReferenceWritableKeyPath<LiveMetrics, [String: Counter]>,
+    private func counter(_ label: String, in table: WritableKeyPath<Dynamic, [String: Counter]>,
                          metric: String, help: String) -> Counter {
-        lock.withLock {
-            if let c = self[keyPath: table][label] { return c }
+        dynamic.withLock { d in
+            if let c = d[keyPath: table][label] { return c }
             let c = registry.makeCounter(
                 descriptor: MetricNameDescriptor(namespace: "fer_live", metricName: metric, unitName: "total",
                                                  helpText: help),
                 labels: [("emotion", label)])
-            self[keyPath: table][label] = c
+            d[keyPath: table][label] = c
             return c
         }
     }
 
     /// Brings the frame counters up to the pipeline's own totals.
     func mirror(captured: Int, dropped: Int, skipped: Int) {
-        let delta: (Int, Int, Int) = lock.withLock {
-            let d = (max(0, captured - mirrored.captured), max(0, dropped - mirrored.dropped),
-                     max(0, skipped - mirrored.skipped))
-            mirrored = (max(mirrored.captured, captured), max(mirrored.dropped, dropped),
-                        max(mirrored.skipped, skipped))
-            return d
+        let delta: (Int, Int, Int) = dynamic.withLock { state in
+            let m = state.mirrored
+            state.mirrored = (max(m.captured, captured), max(m.dropped, dropped), max(m.skipped, skipped))
+            return (max(0, captured - m.captured), max(0, dropped - m.dropped), max(0, skipped - m.skipped))
         }
         if delta.0 > 0 { framesCaptured.increment(by: Int64(delta.0)) }
         if delta.1 > 0 { framesDropped.increment(by: Int64(delta.1)) }
         if delta.2 > 0 { framesSkipped.increment(by: Int64(delta.2)) }
     }
 
-    /// The MQTT publisher's figures, created when a publisher is attached.
-    private var mqtt: (sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge, mirrored: (Int, Int))?
-
     /// Brings the MQTT metrics up to the publisher's figures (`fer_live_mqtt_sent_total`, `_dropped_total`,
     /// `fer_live_mqtt_queued`, `fer_live_mqtt_connected`).
     func mirror(publisher figures: PublisherFigures) {
-        let (metrics, delta): ((sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge), (Int, Int)) = lock.withLock {
-            if mqtt == nil {
+        let (metrics, delta): ((sent: Counter, dropped: Counter, queued: Gauge, connected: Gauge), (Int, Int)) = dynamic.withLock { state in
+            if state.mqtt == nil {
                 func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
                     MetricNameDescriptor(namespace: "fer_live", metricName: metric, unitName: unit, helpText: help)
                 }
-                mqtt = (registry.makeCounter(descriptor: name("mqtt_sent", "total", "MQTT messages the broker acknowledged.")),
+                state.mqtt = (registry.makeCounter(descriptor: name("mqtt_sent", "total", "MQTT messages the broker acknowledged.")),
                         registry.makeCounter(descriptor: name("mqtt_dropped", "total",
                                                               "MQTT messages dropped because the queue was full (broker away too long).")),
                         registry.makeGauge(descriptor: name("mqtt_queued", "", "MQTT messages waiting or unacknowledged.")),
                         registry.makeGauge(descriptor: name("mqtt_connected", "", "1 while connected to the broker, else 0.")),
                         (0, 0))
             }
-            let m = mqtt!
+            let m = state.mqtt!
             let d = (max(0, figures.sent - m.mirrored.0), max(0, figures.dropped - m.mirrored.1))
-            mqtt!.mirrored = (max(m.mirrored.0, figures.sent), max(m.mirrored.1, figures.dropped))
+            state.mqtt!.mirrored = (max(m.mirrored.0, figures.sent), max(m.mirrored.1, figures.dropped))
             return ((m.sent, m.dropped, m.queued, m.connected), d)
         }
         if delta.0 > 0 { metrics.sent.increment(by: Int64(delta.0)) }

@@ -3,9 +3,10 @@ import Classification
 import Foundation
 import Imaging
 import Pipeline
+import Synchronization
 
 /// What the HTTP endpoint serves, kept up to date as a frame sink and an event sink (cheap, thread-safe).
-public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
+public final class LiveState: FrameSink, EventSink, Sendable {
     /// The Prometheus metrics.
     public let metrics = LiveMetrics()
     /// The live event lines for `/api/v1/events`.
@@ -18,20 +19,24 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
     private let encoder: EventEncoder
     private let clock: @Sendable () -> Double
     private let wallClock: @Sendable () -> Double
-    private let lock = NSLock()
-    private var recent = RecentFaceTime()
-    private var labelsSeen: [String] = []
-    /// Smoothed seconds between analysed frames (stream time), for the live page's fps.
-    private var frameInterval: Double?
-    private var tracks = TracksDocument(frame: nil, t: nil, tracks: [])
-    private var lastFrameClock: Double?
-    private var lastFrameTime: Double?
-    private var framesAnalyzed = 0
-    private var maxDropped = 0
-    private var source: SourceState = .starting
-    private var lastResult: FrameResult?
-    private var statistics: PipelineStatistics?
-    private var publisher: (@Sendable () -> PublisherFigures)?
+    private let live = Mutex(Live())
+
+    /// Everything the sinks update and the documents read.
+    private struct Live {
+        var recent = RecentFaceTime()
+        var labelsSeen: [String] = []
+        /// Smoothed seconds between analysed frames (stream time), for the live page's fps.
+        var frameInterval: Double?
+        var tracks = TracksDocument(frame: nil, t: nil, tracks: [])
+        var lastFrameClock: Double?
+        var lastFrameTime: Double?
+        var framesAnalyzed = 0
+        var maxDropped = 0
+        var source: SourceState = .starting
+        var lastResult: FrameResult?
+        var statistics: PipelineStatistics?
+        var publisher: (@Sendable () -> PublisherFigures)?
+    }
 
     /// `clock` gives monotonic seconds (for frame ages), `wallClock` seconds since 1970 (for the last hour's
     /// minutes); tests pass their own.
@@ -48,11 +53,11 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
     }
 
     /// Reads the pipeline's own totals (captured, dropped, skipped frames) at each scrape.
-    public func attach(_ statistics: PipelineStatistics) { lock.withLock { self.statistics = statistics } }
+    public func attach(_ statistics: PipelineStatistics) { live.withLock { $0.statistics = statistics } }
 
     /// Reads a message publisher's figures (MQTT) at each scrape.
     public func attach(publisher figures: @escaping @Sendable () -> PublisherFigures) {
-        lock.withLock { publisher = figures }
+        live.withLock { $0.publisher = figures }
     }
 
     // MARK: Sinks
@@ -73,21 +78,22 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
                 },
                 ageSeconds: face.age)
         }
-        let elapsed: Double = lock.withLock {
-            let dt = lastFrameTime.map { a.time - $0 } ?? 0
-            tracks = TracksDocument(frame: a.sequence, t: a.time, tracks: views)
-            lastFrameClock = now
-            lastFrameTime = a.time
-            framesAnalyzed += 1
-            maxDropped = max(maxDropped, result.dropped)
-            if allowSnapshots { lastResult = result }
-            if dt > 0 { frameInterval = frameInterval.map { 0.9 * $0 + 0.1 * dt } ?? dt }
+        let allowSnapshots = self.allowSnapshots
+        let elapsed: Double = live.withLock { s in
+            let dt = s.lastFrameTime.map { a.time - $0 } ?? 0
+            s.tracks = TracksDocument(frame: a.sequence, t: a.time, tracks: views)
+            s.lastFrameClock = now
+            s.lastFrameTime = a.time
+            s.framesAnalyzed += 1
+            s.maxDropped = max(s.maxDropped, result.dropped)
+            if allowSnapshots { s.lastResult = result }
+            if dt > 0 { s.frameInterval = s.frameInterval.map { 0.9 * $0 + 0.1 * dt } ?? dt }
             // Face-seconds per emotion: the time since the previous frame, at most 1 s (after a gap, count little).
             let faceDt = min(max(dt, 0), 1)
             for face in a.faces {
                 guard let e = face.emotion else { continue }
-                recent.add(faceDt, label: e.label, now: wallNow)
-                if !labelsSeen.contains(e.label) { labelsSeen.append(e.label) }
+                s.recent.add(faceDt, label: e.label, now: wallNow)
+                if !s.labelsSeen.contains(e.label) { s.labelsSeen.append(e.label) }
             }
             return dt
         }
@@ -101,9 +107,9 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
         case .trackStart: metrics.tracksStarted.increment()
         case .trackEnd(let summary, _):
             metrics.tracksEnded.increment()
-            lock.withLock { tracks.tracks.removeAll { $0.id == summary.track } }
+            live.withLock { $0.tracks.tracks.removeAll { $0.id == summary.track } }
         case .emotion(let change, _, _, _): metrics.emotionChanged(to: change.emotion.label)
-        case .source(let state, _): lock.withLock { source = state }
+        case .source(let state, _): live.withLock { $0.source = state }
         case .stats: break
         }
         if events.hasClients { events.publish(encoder.encode(event)) }
@@ -115,8 +121,9 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
 
     /// The Prometheus text for `/metrics`.
     public func metricsText() -> String {
-        let (statistics, dropped, age, state, publisher) = lock.withLock {
-            (self.statistics, maxDropped, lastFrameClock.map { clock() - $0 }, source, self.publisher)
+        let clock = self.clock
+        let (statistics, dropped, age, state, publisher) = live.withLock { s in
+            (s.statistics, s.maxDropped, s.lastFrameClock.map { clock() - $0 }, s.source, s.publisher)
         }
         if let publisher { metrics.mirror(publisher: publisher()) }
         if let statistics {
@@ -134,45 +141,47 @@ public final class LiveState: FrameSink, EventSink, @unchecked Sendable {
 
     /// The `/healthz` report: `ok` only when a frame was analysed in the last `stallAfter` seconds.
     public func health() -> HealthReport {
-        lock.withLock {
-            let age = lastFrameClock.map { max(0, clock() - $0) }
+        let (clock, stallAfter) = (self.clock, self.stallAfter)
+        return live.withLock { s in
+            let age = s.lastFrameClock.map { max(0, clock() - $0) }
             let status: String
             if let age, age <= stallAfter {
                 status = "ok"
             } else {
-                switch source {
+                switch s.source {
                 case .starting: status = "starting"
                 case .waiting: status = "waiting"
                 case .ended: status = "ended"
                 case .streaming: status = "stalled"
                 }
             }
-            return HealthReport(status: status, source: source.name, detail: source.description,
+            return HealthReport(status: status, source: s.source.name, detail: s.source.description,
                                 lastFrameAgeSeconds: age.map { ($0 * 1000).rounded() / 1000 },
-                                framesAnalyzed: framesAnalyzed)
+                                framesAnalyzed: s.framesAnalyzed)
         }
     }
 
     /// The live page's figures: fps, faces now, the last hour's face time per minute and label.
     public func summary() -> SummaryDocument {
         let now = wallClock()
-        return lock.withLock {
+        let allowSnapshots = self.allowSnapshots
+        return live.withLock { s in
             var colors: [String: String] = [:]
-            for label in labelsSeen + ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral", "uncertain"] {
+            for label in s.labelsSeen + ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral", "uncertain"] {
                 colors[label] = EmotionColor.hex(forLabel: label)
             }
-            return SummaryDocument(fps: frameInterval.map { ($0 > 0 ? 1 / $0 : 0) }.map { ($0 * 10).rounded() / 10 },
-                                   faces: tracks.tracks.count, lastHour: recent.document(now: now), colors: colors,
+            return SummaryDocument(fps: s.frameInterval.map { ($0 > 0 ? 1 / $0 : 0) }.map { ($0 * 10).rounded() / 10 },
+                                   faces: s.tracks.tracks.count, lastHour: s.recent.document(now: now), colors: colors,
                                    snapshots: allowSnapshots)
         }
     }
 
     /// The tracks of the last analysed frame.
-    public func currentTracks() -> TracksDocument { lock.withLock { tracks } }
+    public func currentTracks() -> TracksDocument { live.withLock { $0.tracks } }
 
     /// The last analysed frame with its boxes and labels drawn, as JPEG; nil when snapshots are off or no frame yet.
     public func snapshotJPEG(renderer: SnapshotRenderer) throws -> [UInt8]? {
-        guard allowSnapshots, let result = lock.withLock({ lastResult }) else { return nil }
+        guard allowSnapshots, let result = live.withLock({ $0.lastResult }) else { return nil }
         return try renderer.render(result)
     }
 }
