@@ -1,19 +1,20 @@
 import CSDL2
 import Foundation
+import Synchronization
 
 /// Wakes the thread waiting in `OverlayWindow.waitForEvents(timeout:)`, from any thread (e.g. when a
 /// new frame is ready). Does nothing once the window is closed.
-public final class DisplayWakeUp: @unchecked Sendable {
-    private let lock = NSLock()
-    private var eventType: UInt32?
+public final class DisplayWakeUp: Sendable {
+    /// The SDL user event type; nil once the window is closed.
+    private let eventType: Mutex<UInt32?>
 
     init(eventType: UInt32) {
-        self.eventType = eventType
+        self.eventType = Mutex(eventType)
     }
 
     /// Posts a wake-up event to the window's queue (SDL_PushEvent is thread-safe).
     public func wake() {
-        lock.withLock {
+        eventType.withLock { eventType in
             guard let eventType else { return }
             var event = SDL_Event()
             event.type = eventType
@@ -23,6 +24,6 @@ public final class DisplayWakeUp: @unchecked Sendable {
 
     /// Called by the window before SDL shuts down.
     func invalidate() {
-        lock.withLock { eventType = nil }
+        eventType.withLock { $0 = nil }
     }
 }

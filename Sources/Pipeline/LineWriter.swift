@@ -1,20 +1,27 @@
 import Foundation
 import Glibc
+import Synchronization
 
 /// Appends text lines to a file or to stdout, buffered, thread-safe; `reopen()` supports log rotation.
-public final class LineWriter: @unchecked Sendable {
+public final class LineWriter: Sendable {
     /// Where the lines go: a file path, or stdout for "-".
     public let path: String
-    private let lock = NSLock()
-    private var fd: Int32
-    private var buffer: [UInt8] = []
-    private let flushThreshold = 64 * 1024
+    private static let flushThreshold = 64 * 1024
+
+    /// The open descriptor and the lines not yet written.
+    private struct Output: ~Copyable {
+        var fd: Int32
+        var buffer: [UInt8] = []
+    }
+
+    private let output: Mutex<Output>
 
     /// Opens (creating, appending) `path`, or stdout when `path` is "-".
     public init(path: String) throws {
         self.path = path
-        fd = try LineWriter.open(path)
-        buffer.reserveCapacity(flushThreshold)
+        var out = Output(fd: try LineWriter.open(path))
+        out.buffer.reserveCapacity(Self.flushThreshold)
+        output = Mutex(out)
     }
 
     private static func open(_ path: String) throws -> Int32 {
@@ -26,30 +33,31 @@ public final class LineWriter: @unchecked Sendable {
 
     /// Queues one line (a newline is added).
     public func write(line: String) {
-        lock.withLock {
-            buffer.append(contentsOf: line.utf8)
-            buffer.append(0x0A)
-            if buffer.count >= flushThreshold { flushLocked() }
+        output.withLock { out in
+            out.buffer.append(contentsOf: line.utf8)
+            out.buffer.append(0x0A)
+            if out.buffer.count >= Self.flushThreshold { flush(&out) }
         }
     }
 
     /// Writes out everything queued.
-    public func flush() { lock.withLock { flushLocked() } }
+    public func flush() { output.withLock { flush(&$0) } }
 
     /// Closes and reopens the file (after logrotate moved it); stdout is left alone.
     public func reopen() throws {
-        try lock.withLock {
-            flushLocked()
+        try output.withLock { out in
+            flush(&out)
             guard path != "-" else { return }
             let newFD = try LineWriter.open(path)
-            close(fd)
-            fd = newFD
+            close(out.fd)
+            out.fd = newFD
         }
     }
 
-    private func flushLocked() {
+    private func flush(_ out: inout Output) {
         var offset = 0
-        buffer.withUnsafeBytes { raw in
+        let fd = out.fd
+        out.buffer.withUnsafeBytes { raw in
             while offset < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
@@ -61,17 +69,19 @@ public final class LineWriter: @unchecked Sendable {
                 offset += n
             }
         }
-        buffer.removeAll(keepingCapacity: true)
+        out.buffer.removeAll(keepingCapacity: true)
     }
 
     deinit {
-        flushLocked()
-        if path != "-" { close(fd) }
+        output.withLock { out in
+            flush(&out)
+            if path != "-" { close(out.fd) }
+        }
     }
 }
 
 /// The JSON Lines event log (`--events FILE`, or stdout).
-public final class EventLog: EventSink, @unchecked Sendable {
+public final class EventLog: EventSink, Sendable {
     private let writer: LineWriter
     private let encoder: EventEncoder
 

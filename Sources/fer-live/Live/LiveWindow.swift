@@ -1,6 +1,7 @@
 import Classification
 import Display
 import Foundation
+import Synchronization
 import Imaging
 import Pipeline
 
@@ -60,31 +61,29 @@ final class LiveWindow {
 }
 
 /// A one-slot mailbox from the analysis queue to the main thread: a newer frame replaces an unshown one.
-final class LatestFrameSink: FrameSink, @unchecked Sendable {
-    private let lock = NSLock()
+final class LatestFrameSink: FrameSink, Sendable {
     private let wakeUp: DisplayWakeUp
-    private var latest: FrameResult?
-    private var finished = false
+    private let slot = Mutex<(latest: FrameResult?, finished: Bool)>((nil, false))
 
     init(wakeUp: DisplayWakeUp) { self.wakeUp = wakeUp }
 
     func handle(_ result: FrameResult) {
-        lock.withLock { latest = result }
+        slot.withLock { $0.latest = result }
         wakeUp.wake()
     }
 
     /// No more frames will come.
     func finish() {
-        lock.withLock { finished = true }
+        slot.withLock { $0.finished = true }
         wakeUp.wake()
     }
 
     /// The newest unshown frame, if any, and whether the pipeline has finished (and everything was shown).
     func take() -> (FrameResult?, Bool) {
-        lock.withLock {
-            let result = latest
-            latest = nil
-            return (result, finished && result == nil)
+        slot.withLock { s in
+            let result = s.latest
+            s.latest = nil
+            return (result, s.finished && result == nil)
         }
     }
 }
