@@ -1,21 +1,26 @@
 import Capture
 import Foundation
 import Glibc
+import Synchronization
 
 /// Counters and latencies of a running pipeline, safe to update from its stages and read from anywhere.
-public final class PipelineStatistics: @unchecked Sendable {
-    private let lock = NSLock()
-    private var captured = 0
-    private var analyzed = 0
-    private var dropped = 0
-    private var skipped = 0
-    private var sourceSkipped = 0
-    private var lastAnalyzed: Double?
-    private var smoothedFPS = 0.0
-    private var faces = 0
-    private var tracksStarted = 0
-    private var interval = Window()
-    private var total = Window()
+public final class PipelineStatistics: Sendable {
+    private let counts = Mutex(Counts())
+
+    /// Everything counted, behind one lock.
+    private struct Counts {
+        var captured = 0
+        var analyzed = 0
+        var dropped = 0
+        var skipped = 0
+        var sourceSkipped = 0
+        var lastAnalyzed: Double?
+        var smoothedFPS = 0.0
+        var faces = 0
+        var tracksStarted = 0
+        var interval = Window()
+        var total = Window()
+    }
 
     /// Accumulators for one reporting window (and one for the whole run).
     private struct Window {
@@ -25,66 +30,70 @@ public final class PipelineStatistics: @unchecked Sendable {
         var latency = LatencyHistogram()
         var decode = 0.0, detect = 0.0, track = 0.0, classify = 0.0
         var detections = 0, classifications = 0
+
+        mutating func add(latency: Double, timings: StageTimings, detected: Bool) {
+            frames += 1
+            self.latency.record(latency)
+            decode += timings.decode
+            detect += timings.detect
+            track += timings.track
+            classify += timings.classify
+            detections += detected ? 1 : 0
+            classifications += timings.classified
+        }
     }
 
     public init() {}
 
     /// A frame left the source.
-    public func frameCaptured() { lock.withLock { captured += 1 } }
+    public func frameCaptured() { counts.withLock { $0.captured += 1 } }
     /// Frames lost because a stage was behind.
-    public func framesDropped(_ n: Int) { guard n > 0 else { return }; lock.withLock { dropped += n } }
+    public func framesDropped(_ n: Int) { guard n > 0 else { return }; counts.withLock { $0.dropped += n } }
     /// A frame was unusable (corrupt, truncated) and skipped.
-    public func frameSkipped(_ n: Int = 1) { guard n > 0 else { return }; lock.withLock { skipped += n } }
+    public func frameSkipped(_ n: Int = 1) { guard n > 0 else { return }; counts.withLock { $0.skipped += n } }
     /// Frames the source itself skipped (corrupt or truncated), as the source counts them.
-    public func setSourceSkipped(_ n: Int) { lock.withLock { sourceSkipped = n } }
+    public func setSourceSkipped(_ n: Int) { counts.withLock { $0.sourceSkipped = n } }
     /// Tracks started so far.
-    public func trackStarted(_ n: Int) { lock.withLock { tracksStarted += n } }
+    public func trackStarted(_ n: Int) { counts.withLock { $0.tracksStarted += n } }
 
     /// A frame went all the way through analysis.
     public func frameAnalyzed(latency: Double, faces: Int, timings: StageTimings, detected: Bool) {
-        lock.withLock {
-            analyzed += 1
-            let now = MonotonicClock.now
-            if let last = lastAnalyzed, now > last {
+        let now = MonotonicClock.now
+        counts.withLock { c in
+            c.analyzed += 1
+            if let last = c.lastAnalyzed, now > last {
                 let instant = 1 / (now - last)
-                smoothedFPS = smoothedFPS == 0 ? instant : smoothedFPS + 0.1 * (instant - smoothedFPS)
+                c.smoothedFPS = c.smoothedFPS == 0 ? instant : c.smoothedFPS + 0.1 * (instant - c.smoothedFPS)
             }
-            lastAnalyzed = now
-            self.faces = faces
-            for w in [\PipelineStatistics.interval, \PipelineStatistics.total] {
-                self[keyPath: w].frames += 1
-                self[keyPath: w].latency.record(latency)
-                self[keyPath: w].decode += timings.decode
-                self[keyPath: w].detect += timings.detect
-                self[keyPath: w].track += timings.track
-                self[keyPath: w].classify += timings.classify
-                self[keyPath: w].detections += detected ? 1 : 0
-                self[keyPath: w].classifications += timings.classified
-            }
+            c.lastAnalyzed = now
+            c.faces = faces
+            c.interval.add(latency: latency, timings: timings, detected: detected)
+            c.total.add(latency: latency, timings: timings, detected: detected)
         }
     }
 
     /// The frame rate (smoothed over about ten frames) and the frames dropped so far: cheap, for a HUD.
-    public func liveFigures() -> (fps: Double, dropped: Int) { lock.withLock { (smoothedFPS, dropped) } }
+    public func liveFigures() -> (fps: Double, dropped: Int) { counts.withLock { ($0.smoothedFPS, $0.dropped) } }
 
     /// Figures since the last call (or the start), then starts a new window.
     public func takeInterval() -> StatisticsSnapshot {
-        lock.withLock {
-            let snapshot = makeSnapshot(interval)
-            interval = Window()
+        counts.withLock { c in
+            let snapshot = Self.snapshot(c, c.interval)
+            c.interval = Window()
             return snapshot
         }
     }
 
     /// Figures for the whole run so far.
-    public func runTotals() -> StatisticsSnapshot { lock.withLock { makeSnapshot(total) } }
+    public func runTotals() -> StatisticsSnapshot { counts.withLock { Self.snapshot($0, $0.total) } }
 
-    private func makeSnapshot(_ w: Window) -> StatisticsSnapshot {
+    private static func snapshot(_ c: Counts, _ w: Window) -> StatisticsSnapshot {
         let elapsed = max(1e-9, MonotonicClock.now - w.start)
         let n = Double(max(w.frames, 1))
         return StatisticsSnapshot(
-            seconds: elapsed, framesCaptured: captured, framesAnalyzed: analyzed, framesDropped: dropped,
-            framesSkipped: skipped + sourceSkipped, fps: Double(w.frames) / elapsed, faces: faces, tracksStarted: tracksStarted,
+            seconds: elapsed, framesCaptured: c.captured, framesAnalyzed: c.analyzed, framesDropped: c.dropped,
+            framesSkipped: c.skipped + c.sourceSkipped, fps: Double(w.frames) / elapsed, faces: c.faces,
+            tracksStarted: c.tracksStarted,
             latencyMean: w.latency.mean, latencyP50: w.latency.percentile(0.5), latencyP95: w.latency.percentile(0.95),
             latencyP99: w.latency.percentile(0.99), latencyMax: w.latency.maximum,
             cpuPercent: 100 * (ProcessClock.cpuSeconds - w.cpuStart) / elapsed,

@@ -1,6 +1,7 @@
 import Capture
-import Dispatch
+@preconcurrency import Dispatch  // DispatchSourceTimer is thread-safe but not marked Sendable in corelibs-dispatch
 import Foundation
+import Synchronization
 import Logging
 import Pipeline
 
@@ -8,7 +9,7 @@ import Pipeline
 /// camera state, WATCHDOG=1 only while frames flow (or while an unplugged camera is waited for), STOPPING=1.
 ///
 /// Add it to the pipeline's frame sinks and event sinks, call `start()`, and `stopping()` on shutdown.
-public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
+public final class ServiceMonitor: FrameSink, EventSink, Sendable {
     /// When to ping and when to call the pipeline stalled.
     public struct Options: Sendable {
         /// Seconds between two rounds of WATCHDOG=1 + STATUS= (half the watchdog timeout, else 1 s).
@@ -32,18 +33,22 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Double
     public let options: Options
-    private let lock = NSLock()
-    private var ready = false
-    private var stopped = false
-    private var source: SourceState?
-    private var fps = 0.0
-    private var faces = 0
-    private var lastFrame: Double?
-    /// The last frame, or the last source state change (a camera that just came back gets a fresh grace period).
-    private var lastProgress: Double
-    private var lastStatus: String?
-    private var sendFailures = 0
-    private var timer: DispatchSourceTimer?
+    private let state: Mutex<State>
+
+    /// What the sinks record and the rounds read.
+    private struct State {
+        var ready = false
+        var stopped = false
+        var source: SourceState?
+        var fps = 0.0
+        var faces = 0
+        var lastFrame: Double?
+        /// The last frame, or the last source state change (a camera that just came back gets a fresh grace period).
+        var lastProgress: Double
+        var lastStatus: String?
+        var sendFailures = 0
+        var timer: DispatchSourceTimer?
+    }
 
     /// A monitor sending to `notifier` (nil: nothing is sent, `health` still works).
     public init(notifier: SystemdNotifier?, logger: Logger, options: Options? = nil,
@@ -52,20 +57,25 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
         self.logger = logger
         self.options = options ?? Options(watchdogTimeout: notifier?.watchdogTimeout)
         self.clock = clock
-        self.lastProgress = clock()
+        state = Mutex(State(lastProgress: clock()))
     }
 
     /// Starts the periodic WATCHDOG=1 / STATUS= rounds.
     public func start() {
+        // A @Sendable handler keeps the timer out of this object's isolation region, so the state can own it.
+        let round: @Sendable () -> Void = { [weak self] in self?.tick() }
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "fer-live.watchdog", qos: .userInitiated))
         timer.schedule(deadline: .now() + options.interval, repeating: options.interval, leeway: .milliseconds(20))
-        timer.setEventHandler { [weak self] in self?.tick() }
-        lock.withLock { self.timer = timer }
+        timer.setEventHandler(handler: round)
         timer.resume()
+        state.withLock { $0.timer = timer }
     }
 
     /// The state now, for STATUS lines and /healthz.
-    public var health: ServiceHealth { lock.withLock { healthLocked(now: clock()) } }
+    public var health: ServiceHealth {
+        let now = clock()
+        return state.withLock { Self.health($0, now: now, stallTimeout: options.stallTimeout) }
+    }
 
     // MARK: - Sinks
 
@@ -82,31 +92,31 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
     /// Records an analysed frame; the first one sends READY=1.
     public func frameAnalysed(faces: Int, fps: Double) {
         let now = clock()
-        let message: [String]? = lock.withLock {
-            self.faces = faces
-            self.fps = fps
-            lastFrame = now
-            lastProgress = now
-            guard !ready, !stopped else { return nil }
-            ready = true
-            return ["READY=1", statusLineLocked(now: now)]
+        let message: [String]? = state.withLock { s in
+            s.faces = faces
+            s.fps = fps
+            s.lastFrame = now
+            s.lastProgress = now
+            guard !s.ready, !s.stopped else { return nil }
+            s.ready = true
+            return ["READY=1", statusLine(&s, now: now)]
         }
         if let message { send(message) }
     }
 
     /// Records a source state; a camera being waited for counts as ready and is reported at once.
-    public func sourceChanged(_ state: SourceState) {
+    public func sourceChanged(_ newState: SourceState) {
         let now = clock()
-        let message: [String]? = lock.withLock {
-            guard !stopped, source != state else { return nil }
-            source = state
-            lastProgress = now
+        let message: [String]? = state.withLock { s in
+            guard !s.stopped, s.source != newState else { return nil }
+            s.source = newState
+            s.lastProgress = now
             var lines: [String] = []
-            if case .waiting = state, !ready {
-                ready = true  // up and healthy, waiting for the camera: systemd must not time the start out
+            if case .waiting = newState, !s.ready {
+                s.ready = true  // up and healthy, waiting for the camera: systemd must not time the start out
                 lines.append("READY=1")
             }
-            lines.append(statusLineLocked(now: now))
+            lines.append(statusLine(&s, now: now))
             return lines
         }
         if let message { send(message) }
@@ -115,12 +125,13 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
     /// One round: WATCHDOG=1 if healthy, STATUS= when it changed. The timer calls it; tests may too.
     public func tick() {
         let now = clock()
-        let message: [String] = lock.withLock {
-            guard !stopped else { return [] }
-            let health = healthLocked(now: now)
+        let pings = notifier?.watchdogTimeout != nil
+        let message: [String] = state.withLock { s in
+            guard !s.stopped else { return [] }
+            let health = Self.health(s, now: now, stallTimeout: options.stallTimeout)
             var lines: [String] = []
-            if health.healthy && notifier?.watchdogTimeout != nil { lines.append("WATCHDOG=1") }
-            if health.status != lastStatus { lines.append(statusLineLocked(now: now)) }
+            if health.healthy && pings { lines.append("WATCHDOG=1") }
+            if health.status != s.lastStatus { lines.append(statusLine(&s, now: now)) }
             return lines
         }
         if !message.isEmpty { send(message) }
@@ -128,12 +139,11 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
 
     /// Sends STOPPING=1 and stops pinging; later calls do nothing.
     public func stopping() {
-        let (first, timer): (Bool, DispatchSourceTimer?) = lock.withLock {
-            guard !stopped else { return (false, nil) }
-            stopped = true
-            let timer = self.timer
-            self.timer = nil
-            return (true, timer)
+        let (first, timer): (Bool, DispatchSourceTimer?) = state.withLock { s in
+            guard !s.stopped else { return (false, nil) }
+            s.stopped = true
+            defer { s.timer = nil }
+            return (true, s.timer)
         }
         guard first else { return }
         timer?.cancel()
@@ -142,17 +152,17 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
 
     // MARK: - Internals
 
-    private func healthLocked(now: Double) -> ServiceHealth {
+    private static func health(_ s: State, now: Double, stallTimeout: Double) -> ServiceHealth {
         var waiting = false
-        if case .waiting? = source { waiting = true }
-        let stalled = ready && !waiting && now - lastProgress > options.stallTimeout
-        return ServiceHealth(ready: ready, source: source, fps: fps, faces: faces,
-                             lastFrameAge: lastFrame.map { now - $0 }, stalled: stalled, stopping: stopped)
+        if case .waiting? = s.source { waiting = true }
+        let stalled = s.ready && !waiting && now - s.lastProgress > stallTimeout
+        return ServiceHealth(ready: s.ready, source: s.source, fps: s.fps, faces: s.faces,
+                             lastFrameAge: s.lastFrame.map { now - $0 }, stalled: stalled, stopping: s.stopped)
     }
 
-    private func statusLineLocked(now: Double) -> String {
-        let status = healthLocked(now: now).status
-        lastStatus = status
+    private func statusLine(_ s: inout State, now: Double) -> String {
+        let status = Self.health(s, now: now, stallTimeout: options.stallTimeout).status
+        s.lastStatus = status
         return "STATUS=" + status
     }
 
@@ -161,7 +171,10 @@ public final class ServiceMonitor: FrameSink, EventSink, @unchecked Sendable {
         do {
             try notifier.send(lines)
         } catch {
-            let count = lock.withLock { sendFailures += 1; return sendFailures }
+            let count = state.withLock { s in
+                s.sendFailures += 1
+                return s.sendFailures
+            }
             if count == 1 || count % 100 == 0 {
                 logger.warning("\(error)", metadata: ["notify.failures": "\(count)"])
             }
