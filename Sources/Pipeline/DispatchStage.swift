@@ -1,22 +1,23 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// One pipeline stage: a serial Dispatch queue that drains a bounded buffer of work items.
 ///
 /// Producers call `submit`; the stage schedules one drain block at a time on its queue, so items are
 /// processed in order, one at a time, and at most `capacity` wait. `finish()` waits until all submitted
 /// work is done.
-final class DispatchStage<Input: Sendable>: @unchecked Sendable {
+final class DispatchStage<Input: Sendable>: Sendable {
     let name: String
     let buffer: BoundedBuffer<Input>
     private let queue: DispatchQueue
-    private let body: (Input) -> Void
-    private let lock = NSLock()
-    private var scheduled = false
+    private let body: @Sendable (Input) -> Void
+    /// Whether a drain block is queued or running.
+    private let scheduled = Mutex(false)
     private let group = DispatchGroup()
 
     init(name: String, capacity: Int, policy: BoundedBuffer<Input>.OverflowPolicy, qos: DispatchQoS = .userInitiated,
-         body: @escaping (Input) -> Void) {
+         body: @escaping @Sendable (Input) -> Void) {
         self.name = name
         self.buffer = BoundedBuffer(capacity: capacity, policy: policy)
         self.queue = DispatchQueue(label: "fer-live.\(name)", qos: qos)
@@ -52,25 +53,30 @@ final class DispatchStage<Input: Sendable>: @unchecked Sendable {
     }
 
     private func scheduleDrain() {
-        lock.lock()
-        guard !scheduled else { lock.unlock(); return }
-        scheduled = true
-        group.enter()
-        lock.unlock()
+        let group = self.group
+        let schedule = scheduled.withLock { scheduled in
+            guard !scheduled else { return false }
+            scheduled = true
+            group.enter()  // inside the lock: `finish()` cannot see `scheduled` set before the drain is counted
+            return true
+        }
+        guard schedule else { return }
         queue.async { self.drain() }
     }
 
     private func drain() {
         while true {
             while let item = buffer.poll() { body(item) }
-            lock.lock()
-            if buffer.count == 0 {
+            let done = scheduled.withLock { scheduled in
+                // Checked under the lock: an item submitted now either sees `scheduled` set or is drained here.
+                guard buffer.count == 0 else { return false }
                 scheduled = false
-                lock.unlock()
+                return true
+            }
+            if done {
                 group.leave()
                 return
             }
-            lock.unlock()
         }
     }
 }

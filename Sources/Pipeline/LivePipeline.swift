@@ -1,6 +1,7 @@
 import Capture
 import Dispatch
 import Foundation
+import Synchronization
 import Imaging
 import Logging
 
@@ -35,10 +36,10 @@ public final class LivePipeline: @unchecked Sendable {
     private let perFrame: PerFrameWriter?
     private let logger: Logger
     private let decoder: FrameDecoder
-    private let stopped = LockedFlag()
-    private let lastSourceState = LockedState()
+    private let stopped = StopFlag()
+    private let lastSourceState = LastSourceState()
     private var lastTime = 0.0
-    private let skipReports = LockedCounter()
+    private let skipReports = SharedCounter()
 
     public init(source: FrameSource, analyzer: FrameAnalyzer, eventSinks: [EventSink], frameSinks: [FrameSink] = [],
                 perFrame: PerFrameWriter? = nil, logger: Logger, options: Options = Options()) throws {
@@ -223,31 +224,27 @@ public final class LivePipeline: @unchecked Sendable {
 }
 
 /// A flag set once, read from any thread.
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.withLock { value } }
-    func set() { lock.withLock { value = true } }
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
 
 /// A counter shared by the decode and analysis queues.
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+final class SharedCounter: Sendable {
+    private let value = Atomic<Int>(0)
     /// Adds one and returns the new value.
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
 }
 
 /// The last source state published, swapped atomically.
-final class LockedState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: SourceState?
+final class LastSourceState: Sendable {
+    private let value = Mutex<SourceState?>(nil)
     /// Stores `new` and returns the previous value.
     func exchange(_ new: SourceState) -> SourceState? {
-        lock.withLock {
-            let old = value
-            value = new
-            return old
+        value.withLock { value in
+            defer { value = new }
+            return value
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Glibc
 
 /// Large buffered reads from a file descriptor (a regular file, a pipe, stdin) that `cancel()` can
@@ -25,8 +26,7 @@ final class ByteStream: @unchecked Sendable {
 
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let lock = NSLock()
-    private var cancelled = false
+    private let cancelled = Atomic<Bool>(false)
 
     /// Wraps `fd`; closes it on deinit when `ownsDescriptor` (never pass ownership of stdin).
     init(fileDescriptor fd: Int32, name: String, ownsDescriptor: Bool, chunkSize: Int = 1 << 20) throws {
@@ -76,10 +76,7 @@ final class ByteStream: @unchecked Sendable {
 
     /// Makes every current and later read return end-of-file.
     func cancel() {
-        lock.lock()
-        let first = !cancelled
-        cancelled = true
-        lock.unlock()
+        let first = !cancelled.exchange(true, ordering: .acquiringAndReleasing)
         if first {
             var byte: UInt8 = 1
             _ = write(wakeWrite, &byte, 1)
@@ -87,11 +84,7 @@ final class ByteStream: @unchecked Sendable {
     }
 
     /// True once `cancel()` was called.
-    var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
     // MARK: Buffer access (capture thread)
 

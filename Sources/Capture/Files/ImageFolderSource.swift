@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Imaging
 
 /// Frames from still images: the JPEG and PNG files of a directory (sorted by name), a glob pattern
@@ -24,8 +25,7 @@ public final class ImageFolderSource: FileSourceBase, FrameSource, @unchecked Se
     public let paths: [String]
 
     private let frameDuration: Double
-    private let lock = NSLock()
-    private var cancelled = false
+    private let cancelled = Atomic<Bool>(false)
     /// Capture-thread state.
     private var index = 0
 
@@ -62,17 +62,9 @@ public final class ImageFolderSource: FileSourceBase, FrameSource, @unchecked Se
         self.frameDuration = 1 / frameRate
     }
 
-    public func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
-    }
+    public func cancel() { cancelled.store(true, ordering: .releasing) }
 
-    private var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    private var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
     public func next() throws -> CapturedFrame? {
         while index < paths.count, !isCancelled {

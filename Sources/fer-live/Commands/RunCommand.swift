@@ -7,6 +7,7 @@ import Logging
 import MQTT
 import Pipeline
 import Service
+import Synchronization
 import Tracking
 
 /// `fer-live [SOURCE]`: the live pipeline on a camera, a video file, a pipe or a folder of images.
@@ -161,7 +162,7 @@ struct RunCommand: ParsableCommand {
         let totals: StatisticsSnapshot
         if let window {
             // SDL lives on the main thread; the pipeline runs beside it.
-            let box = LockedResult()
+            let box = PipelineResult()
             let sink = window.sink
             let worker = Thread {
                 box.set(pipeline.run())
@@ -184,11 +185,17 @@ struct RunCommand: ParsableCommand {
 }
 
 /// The result of the pipeline thread, handed to the main thread.
-private final class LockedResult: @unchecked Sendable {
+private final class PipelineResult: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
-    private var value: StatisticsSnapshot?
-    func set(_ v: StatisticsSnapshot) { value = v; semaphore.signal() }
-    func wait() -> StatisticsSnapshot { semaphore.wait(); return value! }
+    private let value = Mutex<StatisticsSnapshot?>(nil)
+    func set(_ v: StatisticsSnapshot) {
+        value.withLock { $0 = v }
+        semaphore.signal()
+    }
+    func wait() -> StatisticsSnapshot {
+        semaphore.wait()
+        return value.withLock { $0! }
+    }
 }
 
 private func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }
