@@ -120,7 +120,13 @@ struct JSONLine {
         addRaw(key, value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value))
     }
 
-    static func quote(_ s: String) -> String {
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
+}
+
+/// JSON text helpers shared by the event encoders (the JSON Lines log, MQTT payloads).
+public enum JSONText {
+    /// `s` as a JSON string literal, quotes included, control characters escaped.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
