@@ -45,8 +45,12 @@ final class MQTTCLITests: XCTestCase {
         let sub = try MosquittoSubscriber(port: broker.port, topics: ["fer-live/available", "fer-live/probe"])
         try sub.waitUntilSubscribed(port: broker.port)
         let (process, port, _) = try DemoClipServer.launch(["--mqtt", "mqtt://127.0.0.1:\(broker.port)", "--mqtt-keepalive", "5"])
-        _ = port
         sub.wait { $0.contains { $0.topic == "fer-live/available" && $0.payload == "online" } }
+        let metrics = try HTTPTestClient.get(port: port, path: "/metrics").text
+        XCTAssertTrue(metrics.contains("fer_live_mqtt_connected 1"), metrics)
+        for name in ["fer_live_mqtt_sent_total", "fer_live_mqtt_dropped_total 0", "fer_live_mqtt_queued"] {
+            XCTAssertTrue(metrics.contains(name), "\(name) in /metrics")
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let seen = sub.wait(timeout: 15) { $0.last?.topic == "fer-live/available" && $0.last?.payload == "offline" }
