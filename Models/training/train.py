@@ -53,6 +53,12 @@ def parse_args(argv=None):
     p.add_argument("--ferplus-csv", default=os.path.join(SHARED_FER, "ferplus_votes.csv"))
     p.add_argument("--ferplus-weight", type=float, default=0.7,
                    help="ferplus-soft: target = w * FER+ vote share + (1 - w) * FER2013 one-hot")
+    p.add_argument("--teacher", action="append", default=[],
+                   help="distillation: an ONNX classifier (with its .json manifest) whose probabilities on each "
+                        "training face (averaged with its mirror image, and over every --teacher) are mixed into the "
+                        "target; repeatable")
+    p.add_argument("--teacher-weight", type=float, default=0.5,
+                   help="with --teacher: target = w * teachers' mean + (1 - w) * the --targets target")
     p.add_argument("--select", choices=["auto", "fer2013_acc", "ferplus_acc", "ferplus_score"], default="auto",
                    help="checkpoint choice on val: auto = fer2013_acc for --targets fer2013, else ferplus_score "
                         "(mean of FER+ majority accuracy and macro-F1)")
@@ -284,6 +290,35 @@ def evaluate(model, images, labels, mean, std, batch, ferplus=None):
 
 # ---------------------------------------------------------------- main
 
+def teacher_probabilities(paths, images):
+    """Mean softmax of the ONNX classifiers at `paths` (ONNX Runtime, one thread) on `images` (N x 48 x 48 uint8)
+    and on their mirror images, each preprocessed as its manifest says. Returns N x 7 float32."""
+    import onnxruntime as ort
+    total = np.zeros((len(images), len(LABELS)), dtype=np.float64)
+    for path in paths:
+        manifest = json.load(open(os.path.splitext(path)[0] + ".json"))
+        if manifest["labels"] != LABELS:
+            raise SystemExit(f"{path}: labels {manifest['labels']} are not {LABELS}")
+        spec = manifest["input"]
+        if (spec["width"], spec["height"], spec.get("color")) != (48, 48, "gray"):
+            raise SystemExit(f"{path}: a teacher must take 48x48 grey faces (it takes {spec})")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        name = session.get_inputs()[0].name
+        x = (images.astype(np.float32) / spec.get("scale", 255.0) - spec["mean"][0]) / spec["std"][0]
+        x = x[:, None, :, :]
+        kind = manifest.get("output", {}).get("kind", "probabilities")
+        for batch in range(0, len(x), 512):
+            for view in (x[batch:batch + 512], x[batch:batch + 512, :, :, ::-1]):
+                out = session.run(None, {name: np.ascontiguousarray(view)})[0].astype(np.float64)
+                if kind == "logits":
+                    out = np.exp(out - out.max(1, keepdims=True))
+                    out /= out.sum(1, keepdims=True)
+                total[batch:batch + 512] += out
+    return (total / (2 * len(paths))).astype(np.float32)
+
+
 def main():
     args = parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -332,6 +367,14 @@ def main():
         tr_y = tr_t.argmax(1).astype(np.int64)
         print(f"targets {args.targets}: {dropped} train images left out (no votes, or unknown / not a face / "
               f"contempt on top{', or a tie' if args.targets == 'ferplus-majority' else ''})", flush=True)
+    if args.teacher:
+        t0 = time.time()
+        taught = teacher_probabilities(args.teacher, tr_x)
+        agree = float((taught.argmax(1) == tr_t.argmax(1)).mean())
+        tr_t = (args.teacher_weight * taught + (1 - args.teacher_weight) * tr_t).astype(np.float32)
+        tr_y = tr_t.argmax(1).astype(np.int64)
+        print(f"teachers {[os.path.basename(t) for t in args.teacher]}: weight {args.teacher_weight}, "
+              f"{time.time() - t0:.1f}s, top class agrees with the targets on {agree:.3f} of train", flush=True)
     tr_x, tr_y, tr_t = torch.from_numpy(tr_x), torch.from_numpy(tr_y), torch.from_numpy(tr_t)
     va_x, va_y = torch.from_numpy(va_x), torch.from_numpy(va_y)
     load_s = time.time() - t
