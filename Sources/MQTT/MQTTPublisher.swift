@@ -31,6 +31,9 @@ public final class MQTTPublisher: EventSink, Sendable {
         var messages: FrigateMessages
         var counts = MQTTStatistics()
         var lastProblem: String?
+        /// True while the spool file holds every undelivered message (the broker is away, or a previous run's
+        /// messages are not all delivered yet): a crash then loses nothing that was handed over.
+        var spooling = false
     }
 
     /// `clock`: wall-clock seconds since 1970 (tests pass their own).
@@ -125,23 +128,46 @@ public final class MQTTPublisher: EventSink, Sendable {
     /// Writes the unacknowledged and queued messages, oldest first; returns how many, or nil without a state directory.
     private func saveSpool() -> Int? {
         guard let path = spoolFile else { return nil }
-        let messages = state.withLock { s -> [MQTTMessage] in
-            defer { s.inFlight.removeAll(); s.queue.removeAll() }
-            // In-flight messages were handed over before the queued ones (message ids grow, modulo 65535).
-            return s.inFlight.sorted { $0.key < $1.key }.map(\.value) + Array(s.queue)
+        let (messages, written) = state.withLock { s -> ([MQTTMessage], Bool) in
+            defer { s.inFlight.removeAll(); s.queue.removeAll(); s.spooling = false }
+            let messages = Self.pending(s)
+            return (messages, Self.write(messages, to: path))
         }
-        let lines = messages.map { m in
-            AnyJSON.object(["topic": .string(m.topic), "payload": .string(m.payload), "retain": .bool(m.retain)]).text
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: settings.stateDirectory!, withIntermediateDirectories: true)
-            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            return messages.count
-        } catch {
-            logger.error("MQTT: cannot keep undelivered messages in \(path): \(error.localizedDescription)")
+        guard written else {
+            logger.error("MQTT: cannot keep undelivered messages in \(path)")
             state.withLock { $0.counts.dropped += messages.count }
             return 0
         }
+        return messages.count
+    }
+
+    /// Everything undelivered, oldest first: in-flight messages were handed over before the queued ones.
+    private static func pending(_ s: State) -> [MQTTMessage] {
+        s.inFlight.sorted { $0.key < $1.key }.map(\.value) + Array(s.queue)
+    }
+
+    private static func line(_ m: MQTTMessage) -> String {
+        AnyJSON.object(["topic": .string(m.topic), "payload": .string(m.payload), "retain": .bool(m.retain)]).text + "\n"
+    }
+
+    /// Replaces the spool with `messages` (atomically); false when it cannot be written.
+    private static func write(_ messages: [MQTTMessage], to path: String) -> Bool {
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try messages.map(line).joined().write(toFile: path, atomically: true, encoding: .utf8)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Appends `messages` to the spool.
+    private static func append(_ messages: [MQTTMessage], to path: String) {
+        guard let handle = FileHandle(forWritingAtPath: path) else { _ = write(messages, to: path); return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(messages.map(line).joined().utf8))
     }
 
     /// Puts a previous run's undelivered messages at the front of the queue and removes the file.
@@ -154,12 +180,16 @@ public final class MQTTPublisher: EventSink, Sendable {
                   let topic = o["topic"] as? String, let payload = o["payload"] as? String else { bad += 1; continue }
             restored.append(MQTTMessage(topic: topic, payload: payload, retain: o["retain"] as? Bool ?? false))
         }
-        try? FileManager.default.removeItem(atPath: path)
         if bad > 0 { logger.warning("MQTT: \(bad) damaged lines in \(path) skipped") }
-        guard !restored.isEmpty else { return }
+        guard !restored.isEmpty else {
+            try? FileManager.default.removeItem(atPath: path)
+            return
+        }
+        // The file stays until everything in it is delivered (and takes the new messages meanwhile).
         state.withLock { s in
             for m in restored.reversed() { s.queue.prepend(m) }
             while s.queue.count > settings.queueLimit { s.queue.removeFirst(); s.counts.dropped += 1 }
+            s.spooling = Self.write(Array(s.queue), to: path)
         }
         logger.notice("MQTT: \(restored.count) messages from the last run queued first", metadata: ["mqtt.spool": "\(path)"])
     }
@@ -168,6 +198,7 @@ public final class MQTTPublisher: EventSink, Sendable {
 
     func enqueue(_ messages: [MQTTMessage]) {
         guard !messages.isEmpty else { return }
+        let spool = spoolFile
         let dropped = state.withLock { s -> Int in
             var dropped = 0
             for message in messages {
@@ -178,6 +209,8 @@ public final class MQTTPublisher: EventSink, Sendable {
                 }
             }
             s.counts.dropped += dropped
+            // Written under the lock, so that the file keeps the queue's order.
+            if s.spooling, let spool { Self.append(messages, to: spool) }
             return dropped
         }
         if dropped > 0 {
@@ -252,8 +285,13 @@ public final class MQTTPublisher: EventSink, Sendable {
     }
 
     private func disconnected(_ rc: Int32) {
+        let spool = spoolFile
         let wasConnected = state.withLock { s -> Bool in
             defer { s.connected = false }
+            // From now on the spool mirrors everything undelivered (a crash during the outage loses nothing).
+            if rc != 0, !s.spooling, let spool {
+                s.spooling = Self.write(Self.pending(s), to: spool)
+            }
             return s.connected
         }
         guard rc != 0 else { return }
@@ -267,11 +305,16 @@ public final class MQTTPublisher: EventSink, Sendable {
     private func acknowledged(_ mid: Int32) {
         // QoS 0 has no acknowledgement: the callback only says the message was written (counted when handed over).
         guard settings.qos > 0 else { return }
+        let spool = spoolFile
         state.withLock { s in
             if s.inFlight.removeValue(forKey: mid) != nil {
                 s.counts.sent += 1
             } else {
                 s.earlyAcks.insert(mid)
+            }
+            if s.spooling, s.connected, s.queue.isEmpty, s.inFlight.isEmpty, let spool {
+                try? FileManager.default.removeItem(atPath: spool)
+                s.spooling = false
             }
         }
         pumping.async { self.pump() }

@@ -125,9 +125,14 @@ final class MQTTBrokerTests: XCTestCase {
         let first = MQTTPublisher(settings: s, logger: logger)
         try first.start()
         for i in 1...30 { first.handle(start(i)) }
-        first.shutdown(timeout: 0.2) // the broker never came
         let spool = try XCTUnwrap(first.spoolFile)
-        XCTAssertEqual(try String(contentsOfFile: spool, encoding: .utf8).split(separator: "\n").count, 60)
+        // While the broker is away the spool already holds every message: a crash now would lose nothing.
+        let lines = { (try? String(contentsOfFile: spool, encoding: .utf8))?.split(separator: "\n").count ?? 0 }
+        let deadline = Date().addingTimeInterval(5)
+        while lines() < 60 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(lines(), 60, "written ahead while the broker is away")
+        first.shutdown(timeout: 0.2) // the broker never came
+        XCTAssertEqual(lines(), 60)
         XCTAssertEqual(first.statistics.dropped, 0, "kept, not lost")
 
         let broker = try MosquittoBroker(port: port)
@@ -135,10 +140,12 @@ final class MQTTBrokerTests: XCTestCase {
         try sub.waitUntilSubscribed(port: broker.port)
         let second = MQTTPublisher(settings: s, logger: logger)
         try second.start()
-        XCTAssertFalse(FileManager.default.fileExists(atPath: spool), "taken back into the queue")
         second.handle(start(31))
         let seen = sub.wait { self.trackIDs($0).count >= 31 }
         XCTAssertEqual(trackIDs(seen), Array(1...31), "last run's messages first, in order")
+        let gone = Date().addingTimeInterval(5)
+        while FileManager.default.fileExists(atPath: spool) && Date() < gone { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: spool), "removed once everything in it was delivered")
         second.shutdown()
     }
 
