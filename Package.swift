@@ -87,8 +87,10 @@ let package = Package(
         // MARK: - Imaging: decode, resize, crop, draw, encode
         .target(
             name: "Imaging",
-            dependencies: ["CTurboJPEG", "CPNG", "CSDL2", "CSDL2TTF"],
+            dependencies: ["CTurboJPEG", "CPNG"],
             swiftSettings: cpuSwiftSettings),
+        // Text on images (labels, the HUD) with SDL2_ttf, apart so that Imaging links no SDL.
+        .target(name: "TextRendering", dependencies: ["CSDL2", "CSDL2TTF", "Imaging"]),
 
         // MARK: - Capture: cameras (V4L2), video files and pipes, image folders
         .target(
@@ -109,7 +111,7 @@ let package = Package(
             swiftSettings: cpuSwiftSettings),
         .target(
             name: "FaceAnalysis",
-            dependencies: ["Detection", "Classification", "Imaging"],
+            dependencies: ["Detection", "Classification", "Imaging", "TextRendering"],
             swiftSettings: cpuSwiftSettings),
         .target(name: "Evaluation", dependencies: ["Classification"]),
 
@@ -131,7 +133,7 @@ let package = Package(
         // MARK: - Display: the SDL2 overlay window
         .target(
             name: "Display",
-            dependencies: ["CSDL2", "CSDL2TTF", "Imaging"],
+            dependencies: ["CSDL2", "Imaging", "TextRendering"],
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Service: systemd integration
@@ -144,7 +146,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Pipeline", "Capture", "Imaging", "Classification", "FaceAnalysis",
+                "Pipeline", "Capture", "Imaging", "Classification", "FaceAnalysis", "TextRendering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,7 +180,7 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["Imaging", "ONNXProto"], path: "Tests/TestSupport"),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TextRendering", "TestSupport"]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "FaceAnalysis", "TestSupport"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "Imaging", "TestSupport"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import CSDL2
 import Foundation
 import Imaging
+import TextRendering
 
 /// The SDL2 overlay window: the video letterboxed to fit, a box and `#id emotion 87%` tag per face,
 /// optional probability bars, and a HUD. Keys: q/Esc quit, f fullscreen, h HUD, b pixelate faces.

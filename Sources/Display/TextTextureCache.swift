@@ -1,5 +1,6 @@
 import CSDL2
 import Imaging
+import TextRendering
 
 /// Text drawn once into white textures whose alpha is the glyph coverage (tinted at draw time with
 /// `SDL_SetTextureColorMod`), cached by text and size: labels repeat every frame. Bounded, least

@@ -1,5 +1,6 @@
 import Classification
 import Imaging
+import TextRendering
 
 /// Draws analysed faces onto a copy of the image: a box coloured by emotion and a `label 87%` tag.
 public final class Annotator {

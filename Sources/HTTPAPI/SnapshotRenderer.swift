@@ -1,6 +1,7 @@
 import Classification
 import Foundation
 import Imaging
+import TextRendering
 import Pipeline
 
 /// Draws a frame's tracked faces (box in the emotion's colour, `#id label 87%`) and encodes it as JPEG.

@@ -38,6 +38,11 @@ extension Image {
     }
 
     /// Blends `color` over [x0, x1) × [y0, y1) (clipped) with alpha in 1/256 units (256 = opaque).
+    /// Fills the pixel rectangle [x0, x1) x [y0, y1) (clipped to the image) with `color`, opaque.
+    public mutating func fill(x0: Int, y0: Int, x1: Int, y1: Int, color: RGB) {
+        fill(x0: x0, y0: y0, x1: x1, y1: y1, color: color, alpha256: 256)
+    }
+
     mutating func fill(x0: Int, y0: Int, x1: Int, y1: Int, color: RGB, alpha256 a: Int32) {
         let cx0 = max(x0, 0), cy0 = max(y0, 0), cx1 = min(x1, width), cy1 = min(y1, height)
         guard cx1 > cx0, cy1 > cy0 else { return }

@@ -1,4 +1,5 @@
 import Imaging
+import TextRendering
 import XCTest
 
 final class TextRendererTests: XCTestCase {

@@ -1,10 +1,12 @@
 import CSDL2
 import CSDL2TTF
 import Foundation
+import Imaging
+import Synchronization
 
 /// Draws UTF-8 text onto images with SDL2_ttf (no SDL video needed). Thread-safe: every SDL_ttf
 /// call, in every instance, runs under one process-wide lock. Fonts are opened once per size.
-public final class TextRenderer: @unchecked Sendable {
+public final class TextRenderer: Sendable {
     /// Where DejaVu Sans lives on Debian/Ubuntu (fonts-dejavu-core), Fedora, Arch, Alpine, macOS Homebrew.
     public static let defaultFontPaths = [
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -20,12 +22,13 @@ public final class TextRenderer: @unchecked Sendable {
     /// Font sizes accepted, in points (SDL_ttf renders at 72 dpi: 1 pt = 1 px).
     public static let sizeRange = 4...512
 
-    /// SDL_ttf keeps global FreeType state: one lock for all instances.
-    private static let lock = NSLock()
+    /// SDL_ttf keeps global FreeType state: one lock for all instances, held around every SDL_ttf call.
+    private static let ttf = Mutex(())
 
     /// The font file in use.
     public let fontPath: String
-    private var fonts: [Int: OpaquePointer] = [:]
+    /// Open fonts by size, as the `TTF_Font` pointers' bit patterns; only touched while `ttf` is held.
+    private let fonts = Mutex<[Int: UInt]>([:])
 
     /// Starts SDL_ttf with `fontPath`, or the first of `defaultFontPaths` that exists.
     public init(fontPath: String? = nil) throws {
@@ -34,7 +37,7 @@ public final class TextRenderer: @unchecked Sendable {
             throw ImagingError.fontNotFound(paths: candidates, package: Self.fontPackage)
         }
         self.fontPath = found
-        try Self.lock.withLock {
+        try Self.ttf.withLock { _ in
             if TTF_Init() != 0 {
                 throw ImagingError.fontUnavailable(path: found, detail: "TTF_Init: \(Self.sdlError())")
             }
@@ -44,15 +47,15 @@ public final class TextRenderer: @unchecked Sendable {
     }
 
     deinit {
-        Self.lock.withLock {
-            for font in fonts.values { TTF_CloseFont(font) }
+        Self.ttf.withLock { _ in
+            fonts.withLock { fonts in for font in fonts.values { TTF_CloseFont(OpaquePointer(bitPattern: font)) } }
             TTF_Quit()
         }
     }
 
     /// The width and height in pixels that `text` occupies at `size` (height is the font's line height).
     public func measure(_ text: String, size: Int) throws -> (width: Int, height: Int) {
-        try Self.lock.withLock {
+        try Self.ttf.withLock { _ in
             let font = try font(size: size)
             if text.isEmpty { return (0, Int(TTF_FontHeight(font))) }
             var w: Int32 = 0, h: Int32 = 0
@@ -68,7 +71,7 @@ public final class TextRenderer: @unchecked Sendable {
     public func drawText(_ text: String, at origin: Point, size: Int, color: RGB, background: RGB? = nil,
                          on image: inout Image) throws {
         guard !text.isEmpty, origin.isFinite else { return }
-        try Self.lock.withLock {
+        try Self.ttf.withLock { _ in
             let font = try font(size: size)
             let white = SDL_Color(r: 255, g: 255, b: 255, a: 255)
             guard let surface = TTF_RenderUTF8_Blended(font, text, white) else {
@@ -82,7 +85,7 @@ public final class TextRenderer: @unchecked Sendable {
             }
             let x0 = Int(origin.x.rounded()), y0 = Int(origin.y.rounded())
             if let background {
-                image.fill(x0: x0, y0: y0, x1: x0 + Int(s.w), y1: y0 + Int(s.h), color: background, alpha256: 256)
+                image.fill(x0: x0, y0: y0, x1: x0 + Int(s.w), y1: y0 + Int(s.h), color: background)
             }
             Self.blend(coverage: UnsafeRawPointer(pixels), width: Int(s.w), height: Int(s.h), pitch: Int(s.pitch),
                        color: color, at: x0, y0, onto: &image)
@@ -119,11 +122,12 @@ public final class TextRenderer: @unchecked Sendable {
         guard Self.sizeRange.contains(size) else {
             throw ImagingError.invalidArgument(operation: "TextRenderer", detail: "font size \(size) is not in \(Self.sizeRange)")
         }
-        if let font = fonts[size] { return font }
+        if let font = fonts.withLock({ $0[size] }).flatMap(OpaquePointer.init(bitPattern:)) { return font }
         guard let font = TTF_OpenFont(fontPath, Int32(size)) else {
             throw ImagingError.fontUnavailable(path: fontPath, detail: "TTF_OpenFont size \(size): \(Self.sdlError())")
         }
-        fonts[size] = font
+        let bits = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(font)))
+        fonts.withLock { $0[size] = bits }
         return font
     }
 
