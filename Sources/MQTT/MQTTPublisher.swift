@@ -42,6 +42,9 @@ public final class MQTTPublisher: EventSink, Sendable {
         self.settings = settings
         self.logger = logger
         self.clock = clock
+        spoolFile = settings.stateDirectory.map {
+            URL(fileURLWithPath: $0).appendingPathComponent("mqtt-\(settings.camera).queue.jsonl").path
+        }
         state = Mutex(State(messages: FrigateMessages(prefix: settings.prefix, camera: settings.camera)))
     }
 
@@ -49,9 +52,7 @@ public final class MQTTPublisher: EventSink, Sendable {
     public var availabilityTopic: String { "\(settings.prefix)/available" }
 
     /// The file undelivered messages wait in between runs: `STATE_DIR/mqtt-CAMERA.queue.jsonl`.
-    public var spoolFile: String? {
-        settings.stateDirectory.map { URL(fileURLWithPath: $0).appendingPathComponent("mqtt-\(settings.camera).queue.jsonl").path }
-    }
+    public let spoolFile: String?
 
     /// Creates the client and starts connecting in the background; throws only for settings the library refuses
     /// (a bad CA file, ...). An unreachable broker is retried with backoff, never an error. Messages a previous run
@@ -277,7 +278,7 @@ public final class MQTTPublisher: EventSink, Sendable {
             direct.append(state.withLock { $0.messages.state(clock()) })
             for m in direct {
                 if case .success(let mid) = client.publish(topic: m.topic, payload: m.payload, qos: settings.qos, retain: m.retain) {
-                    state.withLock { s in if s.earlyAcks.remove(mid) == nil { s.inFlight[mid] = m } }
+                    record(mid, m)
                 }
             }
         }
