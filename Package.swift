@@ -79,9 +79,11 @@ let package = Package(
             name: "ONNXProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["onnx.proto"]),
+        // The hot loops in C, one variant per instruction set (baseline, AVX2, AVX-512), chosen at run time.
+        .target(name: "CKernels"),
         .target(
             name: "Inference",
-            dependencies: ["ONNXProto", "COpenBLAS", "CShims"],
+            dependencies: ["ONNXProto", "COpenBLAS", "CKernels"],
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Imaging: decode, resize, crop, draw, encode

@@ -12,6 +12,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     case badInput(model: String, reason: String)
     /// Shape inference failed for the requested input shapes.
     case shapeMismatch(model: String, node: String, op: String, reason: String)
+    /// A session option (instruction set, threads) cannot be used on this machine.
+    case badOption(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
             return "\(model): bad input: \(reason)"
         case let .shapeMismatch(model, node, op, reason):
             return "\(model): shapes do not resolve at node '\(node)' (\(op)): \(reason)"
+        case let .badOption(reason):
+            return reason
         }
     }
 }

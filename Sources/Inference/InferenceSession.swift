@@ -27,6 +27,10 @@ public final class InferenceSession: @unchecked Sendable {
     public let macs: Int
     /// Bytes of the activation arena (after buffer reuse) plus scratch.
     public let workspaceBytes: Int
+    /// The instruction set the kernels run on.
+    public let instructionSet: InstructionSet
+    /// Threads that share one run's large convolutions.
+    public let threads: Int
 
     private let kernels: [Kernel]
     private let kernelInfo: [(node: String, op: String, macs: Int)]
@@ -36,9 +40,12 @@ public final class InferenceSession: @unchecked Sendable {
     private let outputPointers: [String: UnsafeMutablePointer<Float>]
 
     /// Prepares `model` for the given input shapes (inputs with fully static shapes may be omitted).
-    public init(model: ONNXModel, inputShapes: [String: [Int]] = [:]) throws {
+    public init(model: ONNXModel, inputShapes: [String: [Int]] = [:], options: InferenceOptions = .init()) throws {
         Self.configureBLAS
-        var planner = GraphPlanner(model: model)
+        let kernelOptions = try KernelOptions(options)
+        instructionSet = kernelOptions.isa
+        threads = kernelOptions.threads
+        var planner = GraphPlanner(model: model, options: kernelOptions)
         let plan = try planner.plan(inputShapes: inputShapes)
         self.model = model
         let offsets = MemoryPlanner.assign(plan)

@@ -32,17 +32,23 @@ final class ModelConformanceTests: XCTestCase {
                                 file: StaticString = #filePath, line: UInt = #line) throws {
         let onnx = try ONNXModel(contentsOf: model.path)
         let name = onnx.inputs[0].name
-        let session = try InferenceSession(model: onnx, inputShapes: [name: shape])
-        let ours = try session.run([name: input])
         let theirs = try ONNXRuntimeReference.run(model: model, inputs: [name: .init(shape: shape, values: input)])
-        XCTAssertEqual(Set(ours.keys), Set(theirs.keys), file: file, line: line)
-        for binding in session.outputs {
-            let reference = try XCTUnwrap(theirs[binding.name], file: file, line: line)
-            XCTAssertEqual(binding.shape, reference.shape, "\(model.lastPathComponent) \(binding.name) shape",
-                           file: file, line: line)
-            let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, reference.values)
-            XCTAssertLessThanOrEqual(diff, Self.tolerance, "\(model.lastPathComponent) \(binding.name) \(shape)",
-                                     file: file, line: line)
+        // Every instruction set this CPU has (AVX-512, AVX2, baseline here), as one binary picks them.
+        for isa in InstructionSet.supported {
+            let session = try InferenceSession(model: onnx, inputShapes: [name: shape],
+                                               options: InferenceOptions(instructionSet: isa))
+            XCTAssertEqual(session.instructionSet, isa, file: file, line: line)
+            let ours = try session.run([name: input])
+            XCTAssertEqual(Set(ours.keys), Set(theirs.keys), file: file, line: line)
+            for binding in session.outputs {
+                let reference = try XCTUnwrap(theirs[binding.name], file: file, line: line)
+                XCTAssertEqual(binding.shape, reference.shape, "\(model.lastPathComponent) \(binding.name) shape",
+                               file: file, line: line)
+                let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, reference.values)
+                XCTAssertLessThanOrEqual(diff, Self.tolerance,
+                                         "\(model.lastPathComponent) \(binding.name) \(shape) on \(isa)",
+                                         file: file, line: line)
+            }
         }
     }
 

@@ -23,16 +23,27 @@ final class OperatorConformanceTests: XCTestCase {
             reference[name] = .init(shape: shape, values: values)
         }
         let model = try ONNXModel(contentsOf: url.path)
-        let session = try InferenceSession(model: model, inputShapes: inputs)
-        let ours = try session.run(feeds)
         let theirs = try ONNXRuntimeReference.run(model: url, inputs: reference)
-        for binding in session.outputs {
-            let expected = try XCTUnwrap(theirs[binding.name], file: file, line: line)
-            XCTAssertEqual(binding.shape, expected.shape, "shape of \(binding.name)", file: file, line: line)
-            let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, expected.values)
-            XCTAssertLessThanOrEqual(diff, tolerance, "\(binding.name): max abs difference", file: file, line: line)
+        // Every kernel variant this CPU can run: each instruction set, each product orientation.
+        for options in Self.kernelVariants {
+            let session = try InferenceSession(model: model, inputShapes: inputs, options: options)
+            let ours = try session.run(feeds)
+            for binding in session.outputs {
+                let expected = try XCTUnwrap(theirs[binding.name], file: file, line: line)
+                XCTAssertEqual(binding.shape, expected.shape, "shape of \(binding.name)", file: file, line: line)
+                let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, expected.values)
+                XCTAssertLessThanOrEqual(diff, tolerance, "\(binding.name) with \(options): max abs difference",
+                                         file: file, line: line)
+            }
         }
     }
+
+    /// Each supported instruction set with vectors along the pixels and along the output channels, and
+    /// the widest one with two threads (which only convolutions of 4 MMACs or more use).
+    static let kernelVariants: [InferenceOptions] = InstructionSet.supported.flatMap { isa in
+        [InferenceOptions(instructionSet: isa, productOrientation: .columns),
+         InferenceOptions(instructionSet: isa, productOrientation: .channels)]
+    } + [InferenceOptions(threads: 2, productOrientation: .columns), InferenceOptions(threads: 2, productOrientation: .channels)]
 
     func testConvolutionVariants() throws {
         // (input shape, weight shape, attributes)
@@ -59,6 +70,13 @@ final class OperatorConformanceTests: XCTestCase {
             ([1, 4, 9, 16], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1])]),
             ([1, 4, 7, 37], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [0, 1, 1, 0])]),
             ([1, 2, 8, 19], [2, 1, 3, 3], [B.int("group", 2)]),
+            // Small planes, many channels (the channel orientation): 16-channel blocks with a partial one,
+            // an 8-column tile plus a tile ending at n, single columns, batch 2.
+            ([1, 24, 6, 6], [40, 24, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 32, 3, 3], [20, 32, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 40, 1, 1], [17, 40, 1, 1], []),
+            ([2, 16, 5, 7], [33, 16, 1, 1], []),
+            ([1, 16, 12, 12], [48, 16, 3, 3], [B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
         ]
         for (i, (x, w, attributes)) in cases.enumerated() {
             var b = ModelBuilder()
@@ -71,9 +89,31 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    func testLargeConvolutionsSharedAmongThreads() throws {
+        // Over the 4-MMAC threshold: a padded 3x3 (threads share the rows), a 1x1 over the whole plane
+        // (threads share the output channels, 40 of them: blocks of 8 or 16 and a partial one), a
+        // small plane with many channels (the channel orientation), and grouped.
+        let cases: [([Int], [Int], [Onnx_AttributeProto])] = [
+            ([1, 32, 40, 40], [64, 32, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 64, 40, 40], [40, 64, 1, 1], []),
+            ([1, 128, 7, 7], [136, 128, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 64, 30, 30], [64, 16, 3, 3], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1])]),
+        ]
+        for (i, (x, w, attributes)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(70 + i))
+            b.randomWeight("b", [w[0]], seed: UInt64(80 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"], attributes + [B.ints("kernel_shape", [w[2], w[3]])])
+            b.node("Relu", ["c"], ["y"])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x], scale: 0.5)
+        }
+    }
+
     func testConvFusedWithBatchNormAndActivations() throws {
-        // A direct convolution and a depthwise one.
-        let filters: [([Int], Int)] = [([6, 4, 3, 3], 1), ([4, 1, 3, 3], 4)]
+        // A direct convolution, one with 20 outputs (which the channel orientation takes), a depthwise one.
+        let filters: [([Int], Int)] = [([6, 4, 3, 3], 1), ([20, 4, 3, 3], 1), ([4, 1, 3, 3], 4)]
         for activation in ["Relu", "PRelu", "Clip", "LeakyRelu", "Sigmoid"] {
             for (weightShape, group) in filters {
                 let m = weightShape[0]

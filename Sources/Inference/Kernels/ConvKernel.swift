@@ -1,3 +1,6 @@
+import CKernels
+import Dispatch
+
 /// Convolution (any kernel, stride, dilation, padding and group) as a `TileProduct` over shifted input rows,
 /// bias and activation fused.
 ///
@@ -11,7 +14,9 @@ final class ConvKernel: Kernel {
     let y: UnsafeMutablePointer<Float>
     let scratch: UnsafeMutablePointer<Float>
     /// One product per group.
-    let products: [TileProduct]
+    private(set) var products: [TileProduct]
+    /// Threads that share each product's output channels (1 for small convolutions).
+    let threads: Int
     let layout: Layout
     /// For short output rows: one run over all rows at the input's pitch into this buffer (the
     /// columns between rows are computed and dropped), instead of many runs too short to vectorise.
@@ -58,7 +63,8 @@ final class ConvKernel: Kernel {
     }
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-         scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation) {
+         scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
+         options: KernelOptions) {
         g = geometry
         self.x = x
         self.y = y
@@ -72,18 +78,63 @@ final class ConvKernel: Kernel {
                 for kx in 0..<g.kernelW { offsets.append(layout.offset(geometry, channel: ci, ky: ky, kx: kx)) }
             }
         }
-        let epilogues = Epilogue.channels(g.outChannels, bias: bias, activation: activation)
+        let epilogues = Epilogue.cChannels(g.outChannels, bias: bias, activation: activation)
         let short = layout.pitch != g.outWidth && g.outWidth < 24 && g.outHeight > 1
         wide = short ? OwnedBuffer(zeros: mg * g.outHeight * layout.pitch) : nil
-        products = weights.withUnsafeBufferPointer { w in
-            (0..<geometry.group).map { grp in
-                TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
-                            epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]))
+        // The columns one run of the product computes (see `run(_:)`).
+        let columns = layout.pitch == g.outWidth ? g.outPlane
+            : short ? (g.outHeight - 1) * layout.pitch + g.outWidth : g.outWidth
+        func build(_ orientation: TileProduct.Orientation) -> [TileProduct] {
+            weights.withUnsafeBufferPointer { w in
+                (0..<geometry.group).map { grp in
+                    TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
+                                epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]), orientation: orientation,
+                                isa: options.isa)
+                }
+            }
+        }
+        // Small planes with many output channels: vectors along the channels may win. Both orientations
+        // sum in the same order (the output is the same to the bit), so the faster one here is kept.
+        let manyChannels = mg >= Int(FER_CHANNEL_BLOCK)
+        // Sharing out a product costs a few microseconds: only convolutions of 4 MMACs or more do.
+        let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
+        threads = macs >= Self.threadedMACs ? options.threads : 1
+        switch options.orientation {
+        case .columns:
+            products = build(.columns)
+        case .channels:
+            products = build(manyChannels ? .channels : .columns)
+        case .measured:
+            products = build(.columns)
+            if manyChannels && columns < Self.channelCandidateColumns {
+                let byChannels = build(.channels)
+                if time(byChannels) < time(products) { products = byChannels }
             }
         }
     }
 
-    func run() {
+    /// Multiply-accumulates from which a convolution shares its work among the session's threads.
+    static let threadedMACs = 4_000_000
+
+    /// Runs narrower than this (in output columns) try vectors along the output channels at plan time.
+    static let channelCandidateColumns = 256
+
+    /// The best of a few runs with `candidate`, in nanoseconds (the arena holds zeros or stale
+    /// activations: the time does not depend on the values).
+    private func time(_ candidate: [TileProduct]) -> UInt64 {
+        var best = UInt64.max
+        for round in 0..<4 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            run(candidate)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - start
+            if round > 0 { best = min(best, elapsed) }
+        }
+        return best
+    }
+
+    func run() { run(products) }
+
+    private func run(_ products: [TileProduct]) {
         let cg = g.channels / g.group, mg = g.outChannels / g.group
         let oh = g.outHeight, ow = g.outWidth, n = g.outPlane
         for b in 0..<g.batch {
@@ -100,13 +151,24 @@ final class ConvKernel: Kernel {
                 let out = y + (b * g.outChannels + grp * mg) * n
                 if layout.pitch == ow {
                     // Output rows are as contiguous as the input rows they read: one run over the plane.
-                    products[grp].run(src: src, n: n, out: out, outStride: n)
+                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads)
                 } else if let wide {
                     let pitch = layout.pitch, plane = oh * pitch
-                    products[grp].run(src: src, n: (oh - 1) * pitch + ow, out: wide.pointer, outStride: plane)
+                    products[grp].run(src: src, n: (oh - 1) * pitch + ow, out: wide.pointer, outStride: plane,
+                                     threads: threads)
                     for m in 0..<mg {
                         for oy in 0..<oh {
                             (out + m * n + oy * ow).update(from: wide.pointer + m * plane + oy * pitch, count: ow)
+                        }
+                    }
+                } else if threads > 1 {
+                    // Row by row: the threads share the rows rather than each row's channels.
+                    let parts = min(threads, oh), pitch = layout.pitch
+                    // The parts read the same input and write disjoint output rows; the run waits for all.
+                    nonisolated(unsafe) let product = products[grp], src = src, out = out
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        for oy in oh * part / parts..<oh * (part + 1) / parts {
+                            product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n)
                         }
                     }
                 } else {

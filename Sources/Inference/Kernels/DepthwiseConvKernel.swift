@@ -1,7 +1,10 @@
-/// Depthwise convolution (one filter per channel) in vectorised Swift, bias and activation fused.
+import CKernels
+
+/// Depthwise convolution (one filter per channel), bias and activation fused.
 ///
-/// 3x3 stride-1 filters with padding of at most 1 go through a ring of three zero-bordered rows; other
-/// shapes through a zero-padded scratch plane.
+/// 3x3 stride-1 filters with padding of at most 1 go through a ring of three zero-bordered rows and the C
+/// row kernel of the session's instruction set; other shapes through a zero-padded scratch plane in
+/// vectorised Swift.
 final class DepthwiseConvKernel: Kernel {
     let g: ConvGeometry
     let x: UnsafeMutablePointer<Float>
@@ -9,6 +12,8 @@ final class DepthwiseConvKernel: Kernel {
     let scratch: UnsafeMutablePointer<Float>
     let weights: OwnedBuffer
     let epilogues: [Epilogue]
+    let cEpilogues: [fer_epilogue]
+    let isa: InstructionSet
     let paddedH: Int, paddedW: Int
     /// Whether the in-place 3x3 path applies.
     let direct3x3: Bool
@@ -27,18 +32,21 @@ final class DepthwiseConvKernel: Kernel {
     }
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-         scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation) {
+         scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
+         isa: InstructionSet) {
         self.g = geometry
+        self.isa = isa
         self.x = x
         self.y = y
         self.scratch = scratch
         self.weights = OwnedBuffer(weights)
         self.epilogues = Epilogue.channels(geometry.channels, bias: bias, activation: activation)
+        self.cEpilogues = Epilogue.cChannels(geometry.channels, bias: bias, activation: activation)
         paddedH = g.height + g.padTop + g.padBottom
         paddedW = g.width + g.padLeft + g.padRight
         direct3x3 = Self.isDirect3x3(geometry)
-        // Room for the last eight-wide window of a row.
-        ringPitch = g.outWidth + 8 + 2
+        // Room for the last sixteen-wide window of a row.
+        ringPitch = g.outWidth + 16 + 2
         ring = OwnedBuffer(zeros: direct3x3 ? 4 * ringPitch : 0)
     }
 
@@ -50,7 +58,7 @@ final class DepthwiseConvKernel: Kernel {
                 let out = y + (b * g.channels + c) * g.outPlane
                 let w = weights.pointer + c * taps
                 if direct3x3 {
-                    convolve3x3(plane, out, w, epilogues[c])
+                    convolve3x3(plane, out, w, c)
                 } else {
                     padPlane(plane)
                     convolvePadded(out, w, epilogues[c])
@@ -61,12 +69,8 @@ final class DepthwiseConvKernel: Kernel {
 
     /// 3x3, stride 1, padding ≤ 1: each input row is copied once into a ring of three zero-bordered rows.
     private func convolve3x3(_ plane: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                             _ w: UnsafeMutablePointer<Float>, _ e: Epilogue) {
-        typealias V = Vector.V
+                             _ w: UnsafeMutablePointer<Float>, _ channel: Int) {
         let width = g.width, ow = g.outWidth, pitch = ringPitch
-        let w0 = V(repeating: w[0]), w1 = V(repeating: w[1]), w2 = V(repeating: w[2])
-        let w3 = V(repeating: w[3]), w4 = V(repeating: w[4]), w5 = V(repeating: w[5])
-        let w6 = V(repeating: w[6]), w7 = V(repeating: w[7]), w8 = V(repeating: w[8])
         let zero = ring.pointer + 3 * pitch
         /// Input row `iy` (copied into the ring on first use), or the zero row outside the image.
         func row(_ iy: Int, copy: Bool) -> UnsafeMutablePointer<Float> {
@@ -77,34 +81,13 @@ final class DepthwiseConvKernel: Kernel {
         }
         _ = row(-g.padTop, copy: true)
         _ = row(1 - g.padTop, copy: true)
-        for oy in 0..<g.outHeight {
-            let iy = oy - g.padTop
-            let r0 = row(iy, copy: false), r1 = row(iy + 1, copy: false), r2 = row(iy + 2, copy: true)
-            let dst = out + oy * ow
-            var ox = 0
-            while ox < ow {
-                // The last window ends at the row's end, recomputing a few outputs rather than a scalar tail.
-                if ox + 8 > ow && ow >= 8 { ox = ow - 8 }
-                let a = r0 + ox, b = r1 + ox, c = r2 + ox
-                // One partial sum per input row: three short chains instead of one of nine.
-                var p = Vector.load(a) * w0, q = Vector.load(b) * w3, r = Vector.load(c) * w6
-                p = Vector.madd(p, Vector.load(a + 1), w1)
-                q = Vector.madd(q, Vector.load(b + 1), w4)
-                r = Vector.madd(r, Vector.load(c + 1), w7)
-                p = Vector.madd(p, Vector.load(a + 2), w2)
-                q = Vector.madd(q, Vector.load(b + 2), w5)
-                r = Vector.madd(r, Vector.load(c + 2), w8)
-                let acc = p + q + r
-                if ox + 8 <= ow {
-                    Vector.store(acc, dst + ox)
-                } else {
-                    for i in 0..<ow - ox { dst[ox + i] = acc[i] }
-                }
-                ox += 8
+        cEpilogues.withUnsafeBufferPointer { ep in
+            let e = ep.baseAddress! + channel
+            for oy in 0..<g.outHeight {
+                let iy = oy - g.padTop
+                let r0 = row(iy, copy: false), r1 = row(iy + 1, copy: false), r2 = row(iy + 2, copy: true)
+                fer_depthwise3x3_row(isa.code, r0, r1, r2, w, out + oy * ow, ow, e)
             }
-            // Bias and activation over the row while it is in L1: inside the loop above their four
-            // vectors would push the nine weights out of the sixteen registers.
-            e.apply(to: dst, count: ow)
         }
     }
 

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// One output channel's bias and activation, applied to vectors as a kernel stores them.
@@ -10,12 +11,7 @@ struct Epilogue {
     let isIdentity: Bool
 
     init(activation: Activation, bias: Float, channel: Int) {
-        var lo = -Float.infinity, hi = Float.infinity
-        switch activation {
-        case .none, .sigmoid: break
-        case .relu, .leakyRelu, .prelu: lo = 0
-        case .clip(let l, let h): lo = l; hi = h
-        }
+        let (lo, hi) = Self.bounds(activation)
         let slope = Vector.slope(activation, channel: channel)
         self.bias = Vector.V(repeating: bias)
         self.lo = Vector.V(repeating: lo)
@@ -26,9 +22,27 @@ struct Epilogue {
         isIdentity = bias == 0 && activation == .none
     }
 
+    /// The clamp an activation applies before any slope: ReLU and its leaky kinds clamp at 0, Clip at its bounds.
+    static func bounds(_ activation: Activation) -> (lo: Float, hi: Float) {
+        switch activation {
+        case .none, .sigmoid: return (-.infinity, .infinity)
+        case .relu, .leakyRelu, .prelu: return (0, .infinity)
+        case .clip(let l, let h): return (l, h)
+        }
+    }
+
     /// The epilogues of `count` channels.
     static func channels(_ count: Int, bias: [Float], activation: Activation) -> [Epilogue] {
         (0..<count).map { Epilogue(activation: activation, bias: bias[$0], channel: $0) }
+    }
+
+    /// The epilogues of `count` channels in the form the C kernels take.
+    static func cChannels(_ count: Int, bias: [Float], activation: Activation) -> [fer_epilogue] {
+        let (lo, hi) = bounds(activation)
+        return (0..<count).map { c in
+            fer_epilogue(bias: bias[c], lo: lo, hi: hi, slope: Vector.slope(activation, channel: c),
+                         sigmoid: activation == .sigmoid ? 1 : 0)
+        }
     }
 
     @inline(__always)

@@ -36,21 +36,21 @@ extension GraphPlanner {
         geometry.outChannels = m
         let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         let ySlot = output(finalName, shape: outShape)
-        let g = geometry
+        let g = geometry, kernelOptions = options
         let macs = g.batch * m * g.outPlane * cPerGroup * kh * kw
         if g.isDepthwise && cPerGroup == 1 {
             scratchSize = max(scratchSize, DepthwiseConvKernel.scratchSize(g))
             steps.append(PlannedStep(node: node.name, op: "Conv(depthwise)", reads: [xSlot], writes: [ySlot], macs: macs) {
                 ptr, scratch in
                 DepthwiseConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
-                                    weights: weights, bias: bias, activation: activation)
+                                    weights: weights, bias: bias, activation: activation, isa: kernelOptions.isa)
             })
         } else {
             scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
             steps.append(PlannedStep(node: node.name, op: g.isPointwise ? "Conv(1x1)" : "Conv", reads: [xSlot],
                                      writes: [ySlot], macs: macs) { ptr, scratch in
                 ConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
-                           weights: weights, bias: bias, activation: activation)
+                           weights: weights, bias: bias, activation: activation, options: kernelOptions)
             })
         }
     }

@@ -11,9 +11,12 @@ struct GraphPlanner {
     /// For each value name, the indices of the nodes that read it.
     let consumers: [String: [Int]]
     let graphOutputs: Set<String>
+    /// The instruction set and threads the kernels are built for.
+    let options: KernelOptions
 
-    init(model: ONNXModel) {
+    init(model: ONNXModel, options: KernelOptions) {
         self.model = model
+        self.options = options
         var consumers: [String: [Int]] = [:]
         for node in model.nodes {
             for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(node.index) }

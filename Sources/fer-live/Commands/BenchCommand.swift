@@ -40,6 +40,15 @@ struct BenchModelsCommand: ParsableCommand {
     @Flag(help: "Time only the models, not the per-frame stages (for quick interleaved comparisons).")
     var modelsOnly = false
 
+    @Option(help: "Time this ONNX model instead of the shipped ones (with --shape), e.g. a ResNet50 you bring.")
+    var model: String?
+
+    @Option(help: "The input shape for --model, e.g. 1x3x224x224.")
+    var shape: String?
+
+    @Option(help: "Threads that share one run of a large convolution (default 1).")
+    var threads: Int = 1
+
     /// One timed case.
     struct Result: Encodable {
         let model: String
@@ -49,6 +58,8 @@ struct BenchModelsCommand: ParsableCommand {
         let p90_ms: Double
         let macs: Int
         let gmacs_per_second: Double
+        let isa: String
+        let threads: Int
     }
 
     /// One timed stage of the whole per-frame path (detection with its pre- and post-processing, a face).
@@ -67,18 +78,33 @@ struct BenchModelsCommand: ParsableCommand {
     @Option(help: "Photo for the stage timings (default: the repository's two_people.jpg, else a synthetic frame).")
     var photo: String?
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads \(threads): must be at least 1") }
+        guard (model == nil) == (shape == nil) else { throw ValidationError("--model and --shape go together") }
+    }
+
     func run() throws {
         let locator = try ModelLocator(explicit: models)
         let classifierURL = locator.classifier(named: classifier)
-        let cases: [(name: String, url: URL, shape: [Int], range: ClosedRange<Float>, runs: Int)] = [
+        var cases: [(name: String, url: URL, shape: [Int], range: ClosedRange<Float>, runs: Int)] = [
             (name(classifierURL), classifierURL, try classifierShape(classifierURL), -1...1, runs),
             ("yunet_s", locator.detector, [1, 3, 256, 320], 0...255, max(runs / 2, 1)),
             ("yunet_s", locator.detector, [1, 3, 480, 640], 0...255, max(runs / 4, 1)),
         ]
+        if let model, let shape {
+            let dims = shape.split(separator: "x").compactMap { Int($0) }
+            guard dims.count == shape.split(separator: "x").count, !dims.isEmpty, dims.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--shape \(shape): expected positive sizes like 1x3x224x224")
+            }
+            let url = URL(fileURLWithPath: model)
+            cases = [(name(url), url, dims, 0...1, runs)]
+        }
+        let timeStages = !modelsOnly && model == nil
         var results: [Result] = []
         for (index, c) in cases.enumerated() {
             let model = try ONNXModel(contentsOf: c.url.path)
-            let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: c.shape])
+            let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: c.shape],
+                                               options: InferenceOptions(threads: threads))
             var generator = SeededGenerator(seed: UInt64(index + 1))
             let input = session.firstInput
             for i in input.indices { input[i] = Float.random(in: c.range, using: &generator) }
@@ -86,11 +112,12 @@ struct BenchModelsCommand: ParsableCommand {
             let result = Result(
                 model: c.name, input: c.shape.map(String.init).joined(separator: "x"), runs: c.runs,
                 median_ms: samples.median, p90_ms: samples.p90, macs: session.macs,
-                gmacs_per_second: Double(session.macs) / (samples.median * 1e6))
+                gmacs_per_second: Double(session.macs) / (samples.median * 1e6),
+                isa: session.instructionSet.rawValue, threads: session.threads)
             results.append(result)
             if profile && !json { printProfile(session, label: "\(result.model) \(result.input)") }
         }
-        let stages = modelsOnly ? [] : try stageTimings(locator: locator, classifierURL: classifierURL)
+        let stages = !timeStages ? [] : try stageTimings(locator: locator, classifierURL: classifierURL)
         if json {
             try JSONOutput.print(Report(results: results, stages: stages))
             return
@@ -105,7 +132,9 @@ struct BenchModelsCommand: ParsableCommand {
         for st in stages {
             print(st.stage.padded(30) + " " + st.input.padded(16) + String(format: " %9.3f %7.3f", st.median_ms, st.p90_ms))
         }
-        print("one thread (OpenBLAS single-threaded); compare with ONNX Runtime: Models/tools/ort_bench.py --fer-live \(CommandLine.arguments[0])")
+        let isa = results.first?.isa ?? InstructionSet.best.rawValue
+        print("\(threads == 1 ? "one thread" : "\(threads) threads") on \(isa) kernels (OpenBLAS single-threaded); "
+            + "compare with ONNX Runtime: Models/tools/ort_bench.py --fer-live \(CommandLine.arguments[0])")
     }
 
     /// How the per-frame cost grows with pixels (detector width) and with faces (crop + classify each).

@@ -1,0 +1,62 @@
+#pragma once
+/* The engine's hot loops in C, compiled once per instruction set and chosen at run time.
+ *
+ * No -march: the AVX2 and AVX-512 variants carry their own target attributes, so one portable binary
+ * runs everywhere and uses what the CPU it runs on has. `FER_ISA_BASELINE` is 4-wide generic vectors:
+ * SSE2 on x86-64, NEON on aarch64. */
+
+#include <stddef.h>
+
+/* Instruction sets. */
+typedef enum {
+    FER_ISA_BASELINE = 0,
+    FER_ISA_AVX2 = 1,   /* AVX2 + FMA (x86-64-v3) */
+    FER_ISA_AVX512 = 2, /* AVX-512 F/VL/DQ/BW (x86-64-v4) */
+} fer_isa;
+
+/* Whether this CPU (and this build) can run `isa`. */
+int fer_isa_supported(int isa);
+
+/* The widest instruction set this CPU supports. */
+int fer_isa_best(void);
+
+/* One output channel's bias and activation: y = clamp(x + bias, lo, hi) + slope * min(x + bias, 0),
+ * or y = sigmoid(x + bias) when `sigmoid` is set. */
+typedef struct {
+    float bias, lo, hi, slope;
+    int sigmoid;
+} fer_epilogue;
+
+/* out[m][j] = epilogue[m](sum_t w[m][t] * src[offsets[t] + j]) for m < outputs, j < n:
+ * the product behind the 1x1 and direct convolutions. */
+typedef struct {
+    const float *src;
+    const ptrdiff_t *offsets; /* one per tap */
+    int taps;
+    int outputs;
+    long n;
+    float *out;
+    long out_stride;
+    const fer_epilogue *epilogues; /* one per output */
+} fer_product;
+
+/* Output channels per block of `fer_product_columns`' packed weights. */
+#define FER_COLUMN_BLOCK 8
+/* Output channels per block of `fer_product_channels`' packed weights. */
+#define FER_CHANNEL_BLOCK 16
+
+/* Vectors along the columns (pixels), weights packed as [ceil(outputs / 8)][taps][8]:
+ * for planes of many pixels. */
+void fer_product_columns(int isa, const fer_product *p, const float *packed);
+
+/* Vectors along the output channels, weights packed as [ceil(outputs / 16)][taps][16]:
+ * for small planes with many channels, where pixel-wise tiles would stay mostly empty. */
+void fer_product_channels(int isa, const fer_product *p, const float *packed);
+
+/* One output row of a 3x3 stride-1 depthwise convolution over three zero-bordered input rows
+ * (each readable for ow + 2 + 16 floats), with the epilogue applied. */
+void fer_depthwise3x3_row(int isa, const float *r0, const float *r1, const float *r2, const float *w9,
+                          float *dst, long ow, const fer_epilogue *e);
+
+/* Applies an epilogue to a run of values in place. */
+void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count);

@@ -1,0 +1,146 @@
+/* Instantiates kernels_body.inc once per instruction set and dispatches between them. */
+#include "CKernels.h"
+
+#include <math.h>
+
+#define CK_PASTE_(a, b) a##b
+
+/* y[i] = 1 / (1 + exp(-x[i])): out of line, so that the kernels' loops make no calls. */
+__attribute__((noinline, cold)) static void fer_sigmoid(const float *x, float *y, long count) {
+    for (long i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+/* MARK: - Baseline: 4-wide generic vectors (SSE2 on x86-64, NEON on aarch64) */
+typedef float v4 __attribute__((vector_size(16)));
+typedef float v4u __attribute__((vector_size(16), aligned(4)));
+typedef int i4 __attribute__((vector_size(16)));
+#define VEC v4
+#define VECI i4
+#define VECU v4u
+#define W 4
+#define SUFFIX baseline
+#if defined(__aarch64__)
+#define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#else
+#define FMA(a, b, c) ((a) * (b) + (c))
+#endif
+#define COL_ROWS 4
+#define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
+#define CH_COLS 2
+#include "kernels_body.inc"
+#undef VEC
+#undef VECU
+#undef VECI
+#undef W
+#undef SUFFIX
+#undef FMA
+#undef COL_ROWS
+#undef COL_VECS
+#undef CH_COLS
+
+#if defined(__x86_64__)
+/* MARK: - AVX2 + FMA: 8 lanes, 16 registers */
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4)));
+typedef int i8 __attribute__((vector_size(32)));
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#define VEC v8
+#define VECI i8
+#define VECU v8u
+#define W 8
+#define SUFFIX avx2
+#define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define COL_ROWS 4
+#define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
+#define CH_COLS 4
+#include "kernels_body.inc"
+#undef VEC
+#undef VECU
+#undef VECI
+#undef W
+#undef SUFFIX
+#undef FMA
+#undef COL_ROWS
+#undef COL_VECS
+#undef CH_COLS
+#pragma clang attribute pop
+
+/* MARK: - AVX-512: 16 lanes, 32 registers */
+typedef float v16 __attribute__((vector_size(64)));
+typedef float v16u __attribute__((vector_size(64), aligned(4)));
+typedef int i16 __attribute__((vector_size(64)));
+#pragma clang attribute push(__attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma"))), \
+                             apply_to = function)
+#define VEC v16
+#define VECI i16
+#define VECU v16u
+#define W 16
+#define SUFFIX avx512
+#define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define COL_ROWS 8
+#define COL_VECS 3 /* 24 accumulators of 32 registers */
+#define CH_COLS 8
+#include "kernels_body.inc"
+#undef VEC
+#undef VECU
+#undef VECI
+#undef W
+#undef SUFFIX
+#undef FMA
+#undef COL_ROWS
+#undef COL_VECS
+#undef CH_COLS
+#pragma clang attribute pop
+#endif
+
+/* MARK: - Dispatch */
+
+int fer_isa_supported(int isa) {
+    switch (isa) {
+    case FER_ISA_BASELINE: return 1;
+#if defined(__x86_64__)
+    case FER_ISA_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case FER_ISA_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+               && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+#endif
+    default: return 0;
+    }
+}
+
+int fer_isa_best(void) {
+    if (fer_isa_supported(FER_ISA_AVX512)) return FER_ISA_AVX512;
+    if (fer_isa_supported(FER_ISA_AVX2)) return FER_ISA_AVX2;
+    return FER_ISA_BASELINE;
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(isa, name, ...)                                                   \
+    switch (isa) {                                                                 \
+    case FER_ISA_AVX512: CK_PASTE_(name, _avx512)(__VA_ARGS__); break;            \
+    case FER_ISA_AVX2: CK_PASTE_(name, _avx2)(__VA_ARGS__); break;                \
+    default: CK_PASTE_(name, _baseline)(__VA_ARGS__); break;                      \
+    }
+#else
+#define DISPATCH(isa, name, ...) CK_PASTE_(name, _baseline)(__VA_ARGS__)
+#endif
+
+void fer_product_columns(int isa, const fer_product *p, const float *packed) {
+    DISPATCH(isa, product_columns, p, packed)
+}
+
+void fer_product_channels(int isa, const fer_product *p, const float *packed) {
+    DISPATCH(isa, product_channels, p, packed)
+}
+
+void fer_depthwise3x3_row(int isa, const float *r0, const float *r1, const float *r2, const float *w9,
+                          float *dst, long ow, const fer_epilogue *e) {
+    DISPATCH(isa, depthwise3x3_row, r0, r1, r2, w9, dst, ow, e)
+}
+
+void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count) {
+    DISPATCH(isa, epilogue_apply, e, x, count)
+}

@@ -1,0 +1,96 @@
+import CKernels
+import Foundation
+
+/// The vector instructions the engine's kernels run on, chosen at run time from one portable binary.
+public enum InstructionSet: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// Four-wide vectors: SSE2 on x86-64, NEON on aarch64. Runs on every CPU.
+    case baseline
+    /// AVX2 with FMA (x86-64-v3: Haswell, Zen and later), eight-wide tiles.
+    case avx2
+    /// AVX-512 F/VL/DQ/BW (x86-64-v4: Skylake-X, Ice Lake, Zen 4 and later), sixteen-wide tiles.
+    case avx512
+
+    var code: Int32 {
+        switch self {
+        case .baseline: return Int32(FER_ISA_BASELINE.rawValue)
+        case .avx2: return Int32(FER_ISA_AVX2.rawValue)
+        case .avx512: return Int32(FER_ISA_AVX512.rawValue)
+        }
+    }
+
+    /// Whether this CPU (and this build's architecture) can run it.
+    public var isSupported: Bool { fer_isa_supported(code) != 0 }
+
+    /// The widest instruction set this CPU supports.
+    public static let best: InstructionSet = allCases.last(where: \.isSupported) ?? .baseline
+
+    /// The instruction sets this CPU supports, narrowest first.
+    public static var supported: [InstructionSet] { allCases.filter(\.isSupported) }
+
+    /// `FER_LIVE_ISA` when it is set (to compare kernels, or to rule one out), else `best`.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InstructionSet {
+        guard let value = environment["FER_LIVE_ISA"], !value.isEmpty else { return best }
+        guard let isa = InstructionSet(rawValue: value.lowercased()) else {
+            throw InferenceError.badOption(
+                "FER_LIVE_ISA=\(value): not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard isa.isSupported else {
+            throw InferenceError.badOption(
+                "FER_LIVE_ISA=\(value): this CPU does not have it (it has \(supported.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return isa
+    }
+
+    public var description: String { rawValue }
+}
+
+/// How a session runs its kernels: which instruction set, and how many threads inside one run.
+public struct InferenceOptions: Sendable, Equatable {
+    /// Where a convolution's vectors lie: along the pixels or along the output channels.
+    public enum ProductOrientation: Sendable, Equatable {
+        /// Small planes with many channels try both at load time and keep the faster (the default).
+        case measured
+        /// Always along the pixels (columns).
+        case columns
+        /// Along the output channels wherever a layer has 16 or more (to test that path).
+        case channels
+    }
+
+    /// nil: `FER_LIVE_ISA` if set, else the widest the CPU has.
+    public var instructionSet: InstructionSet?
+    /// Threads that share one run's large convolutions (1: the calling thread only).
+    public var threads: Int
+    /// For tests and benchmarks; the result is the same to the bit either way.
+    public var productOrientation: ProductOrientation
+
+    public init(instructionSet: InstructionSet? = nil, threads: Int = 1, productOrientation: ProductOrientation = .measured) {
+        self.instructionSet = instructionSet
+        self.threads = threads
+        self.productOrientation = productOrientation
+    }
+}
+
+/// `InferenceOptions` resolved for one session: what the planner builds kernels for.
+struct KernelOptions {
+    let isa: InstructionSet
+    let threads: Int
+    let orientation: InferenceOptions.ProductOrientation
+
+    init(_ options: InferenceOptions) throws {
+        if let isa = options.instructionSet {
+            guard isa.isSupported else {
+                throw InferenceError.badOption("instruction set \(isa): this CPU does not have it "
+                    + "(it has \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self.isa = isa
+        } else {
+            isa = try InstructionSet.fromEnvironment()
+        }
+        guard options.threads >= 1 else {
+            throw InferenceError.badOption("threads \(options.threads): must be at least 1")
+        }
+        threads = options.threads
+        orientation = options.productOrientation
+    }
+}
