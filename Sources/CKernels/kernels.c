@@ -10,6 +10,31 @@ __attribute__((noinline, cold)) static void fer_sigmoid(const float *x, float *y
     for (long i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
 }
 
+/* Columns per chunk of `fer_product_columns`: taps x chunk floats (16 KiB) stay in L1. */
+static long fer_product_chunk(int taps, long tile) {
+    long chunk = 4096 / (taps > 0 ? taps : 1) / tile * tile;
+    return chunk < tile ? tile : chunk > 16 * tile ? 16 * tile : chunk;
+}
+
+long fer_product_pack_floats(int taps) {
+    /* A chunk plus a remainder shorter than a tile, rounded up to a vector, for the widest need of
+     * the three tile widths (baseline 8, AVX2 16, AVX-512 48 columns). */
+    const long tiles[3] = {8, 16, 48};
+    long most = 0;
+    for (int i = 0; i < 3; i++) {
+        long need = fer_product_chunk(taps, tiles[i]) + 2 * tiles[i] + 16;
+        if (need > most) most = need;
+    }
+    return (long)taps * most;
+}
+
+long fer_depthwise3x3_row_pitch(long out_width, int stride) {
+    /* A row: the padded input (out_width + 2 at stride 1), room for the last 16-wide window; at stride 2
+     * two such halves, the even and the odd columns. */
+    long half = out_width + 20;
+    return stride == 1 ? half : 2 * half;
+}
+
 /* MARK: - Baseline: 4-wide generic vectors (SSE2 on x86-64, NEON on aarch64) */
 typedef float v4 __attribute__((vector_size(16)));
 typedef float v4u __attribute__((vector_size(16), aligned(4)));
@@ -24,6 +49,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #else
 #define FMA(a, b, c) ((a) * (b) + (c))
 #endif
+#define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6)
+#define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2
@@ -35,6 +62,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #undef SUFFIX
 #undef FMA
 #undef COL_ROWS
+#undef EVEN_LANES
+#undef ODD_LANES
 #undef COL_VECS
 #undef CH_COLS
 
@@ -50,6 +79,8 @@ typedef int i8 __attribute__((vector_size(32)));
 #define W 8
 #define SUFFIX avx2
 #define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 4
@@ -61,6 +92,8 @@ typedef int i8 __attribute__((vector_size(32)));
 #undef SUFFIX
 #undef FMA
 #undef COL_ROWS
+#undef EVEN_LANES
+#undef ODD_LANES
 #undef COL_VECS
 #undef CH_COLS
 #pragma clang attribute pop
@@ -77,6 +110,8 @@ typedef int i16 __attribute__((vector_size(64)));
 #define W 16
 #define SUFFIX avx512
 #define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
+#define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+#define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 8
@@ -88,6 +123,8 @@ typedef int i16 __attribute__((vector_size(64)));
 #undef SUFFIX
 #undef FMA
 #undef COL_ROWS
+#undef EVEN_LANES
+#undef ODD_LANES
 #undef COL_VECS
 #undef CH_COLS
 #pragma clang attribute pop
@@ -136,9 +173,8 @@ void fer_product_channels(int isa, const fer_product *p, const float *packed) {
     DISPATCH(isa, product_channels, p, packed)
 }
 
-void fer_depthwise3x3_row(int isa, const float *r0, const float *r1, const float *r2, const float *w9,
-                          float *dst, long ow, const fer_epilogue *e) {
-    DISPATCH(isa, depthwise3x3_row, r0, r1, r2, w9, dst, ow, e)
+void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fer_epilogue *e) {
+    DISPATCH(isa, depthwise3x3, d, w9, e)
 }
 
 void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count) {

@@ -74,6 +74,11 @@ public struct InferenceOptions: Sendable, Equatable {
 /// `InferenceOptions` resolved for one session: what the planner builds kernels for.
 struct KernelOptions {
     let isa: InstructionSet
+    /// The instruction sets a kernel may time against each other at plan time: only `isa` when it was
+    /// chosen explicitly; AVX-512 and AVX2 when AVX-512 is the default (on CPUs that split 512-bit
+    /// operations in two, AVX2 often wins; both fuse the same sums in the same order, so the results are
+    /// the same to the bit).
+    let candidates: [InstructionSet]
     let threads: Int
     let orientation: InferenceOptions.ProductOrientation
 
@@ -84,8 +89,11 @@ struct KernelOptions {
                     + "(it has \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")))")
             }
             self.isa = isa
+            candidates = [isa]
         } else {
+            let environment = ProcessInfo.processInfo.environment["FER_LIVE_ISA"] ?? ""
             isa = try InstructionSet.fromEnvironment()
+            candidates = environment.isEmpty && isa == .avx512 ? [.avx512, .avx2] : [isa]
         }
         guard options.threads >= 1 else {
             throw InferenceError.badOption("threads \(options.threads): must be at least 1")

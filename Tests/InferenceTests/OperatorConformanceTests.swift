@@ -70,6 +70,11 @@ final class OperatorConformanceTests: XCTestCase {
             ([1, 4, 9, 16], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1])]),
             ([1, 4, 7, 37], [4, 1, 3, 3], [B.int("group", 4), B.ints("pads", [0, 1, 1, 0])]),
             ([1, 2, 8, 19], [2, 1, 3, 3], [B.int("group", 2)]),
+            // Depthwise 3x3 at stride 2: rows wide enough for the vector even/odd split (AVX-512: 32+),
+            // padding on both sides, on one side, none.
+            ([1, 4, 9, 70], [4, 1, 3, 3], [B.int("group", 4), B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 3, 10, 67], [3, 1, 3, 3], [B.int("group", 3), B.ints("strides", [2, 2]), B.ints("pads", [0, 1, 1, 0])]),
+            ([2, 2, 11, 40], [2, 1, 3, 3], [B.int("group", 2), B.ints("strides", [2, 2])]),
             // Small planes, many channels (the channel orientation): 16-channel blocks with a partial one,
             // an 8-column tile plus a tile ending at n, single columns, batch 2.
             ([1, 24, 6, 6], [40, 24, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),

@@ -38,7 +38,11 @@ typedef struct {
     float *out;
     long out_stride;
     const fer_epilogue *epilogues; /* one per output */
+    float *pack; /* fer_product_columns' scratch: fer_product_pack_floats(taps) floats */
 } fer_product;
+
+/* Scratch floats `fer_product_columns` needs for `taps` taps (any instruction set). */
+long fer_product_pack_floats(int taps);
 
 /* Output channels per block of `fer_product_columns`' packed weights. */
 #define FER_COLUMN_BLOCK 8
@@ -53,10 +57,24 @@ void fer_product_columns(int isa, const fer_product *p, const float *packed);
  * for small planes with many channels, where pixel-wise tiles would stay mostly empty. */
 void fer_product_channels(int isa, const fer_product *p, const float *packed);
 
-/* One output row of a 3x3 stride-1 depthwise convolution over three zero-bordered input rows
- * (each readable for ow + 2 + 16 floats), with the epilogue applied. */
-void fer_depthwise3x3_row(int isa, const float *r0, const float *r1, const float *r2, const float *w9,
-                          float *dst, long ow, const fer_epilogue *e);
+/* A 3x3 depthwise convolution of one channel, stride 1 or 2 (both ways), padding 0 or 1. */
+typedef struct {
+    const float *x;
+    long height, width;
+    int pad_top, pad_left, stride;
+    long out_height, out_width;
+    float *y;
+    /* Scratch: 4 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
+     * same positions are ever written, so the borders stay zero). */
+    float *rows;
+} fer_depthwise;
+
+/* Floats per scratch row of `fer_depthwise3x3`. */
+long fer_depthwise3x3_row_pitch(long out_width, int stride);
+
+/* Each input row is copied once into a zero-bordered scratch row (split into even and odd columns for
+ * stride 2), so that every tap of an output row is one contiguous run; the epilogue is fused. */
+void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fer_epilogue *e);
 
 /* Applies an epilogue to a run of values in place. */
 void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count);

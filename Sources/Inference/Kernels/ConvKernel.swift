@@ -84,33 +84,32 @@ final class ConvKernel: Kernel {
         // The columns one run of the product computes (see `run(_:)`).
         let columns = layout.pitch == g.outWidth ? g.outPlane
             : short ? (g.outHeight - 1) * layout.pitch + g.outWidth : g.outWidth
-        func build(_ orientation: TileProduct.Orientation) -> [TileProduct] {
+        // Sharing out a product costs a few microseconds: only convolutions of 4 MMACs or more do.
+        let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
+        let threads = macs >= Self.threadedMACs ? options.threads : 1
+        self.threads = threads
+        func build(_ orientation: TileProduct.Orientation, _ isa: InstructionSet) -> [TileProduct] {
             weights.withUnsafeBufferPointer { w in
                 (0..<geometry.group).map { grp in
                     TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
                                 epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]), orientation: orientation,
-                                isa: options.isa)
+                                isa: isa, threads: threads)
                 }
             }
         }
-        // Small planes with many output channels: vectors along the channels may win. Both orientations
-        // sum in the same order (the output is the same to the bit), so the faster one here is kept.
+        // Small planes with many output channels: vectors along the channels may win. Every candidate
+        // (orientation × instruction set) sums in the same order, so the fastest here is kept.
         let manyChannels = mg >= Int(FER_CHANNEL_BLOCK)
-        // Sharing out a product costs a few microseconds: only convolutions of 4 MMACs or more do.
-        let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
-        threads = macs >= Self.threadedMACs ? options.threads : 1
+        let orientations: [TileProduct.Orientation]
         switch options.orientation {
-        case .columns:
-            products = build(.columns)
-        case .channels:
-            products = build(manyChannels ? .channels : .columns)
+        case .columns: orientations = [.columns]
+        case .channels: orientations = [manyChannels ? .channels : .columns]
         case .measured:
-            products = build(.columns)
-            if manyChannels && columns < Self.channelCandidateColumns {
-                let byChannels = build(.channels)
-                if time(byChannels) < time(products) { products = byChannels }
-            }
+            orientations = manyChannels && columns < Self.channelCandidateColumns ? [.columns, .channels] : [.columns]
         }
+        let candidates = orientations.flatMap { o in options.candidates.map { build(o, $0) } }
+        products = candidates[0]
+        products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0]) }]
     }
 
     /// Multiply-accumulates from which a convolution shares its work among the session's threads.
@@ -118,19 +117,6 @@ final class ConvKernel: Kernel {
 
     /// Runs narrower than this (in output columns) try vectors along the output channels at plan time.
     static let channelCandidateColumns = 256
-
-    /// The best of a few runs with `candidate`, in nanoseconds (the arena holds zeros or stale
-    /// activations: the time does not depend on the values).
-    private func time(_ candidate: [TileProduct]) -> UInt64 {
-        var best = UInt64.max
-        for round in 0..<4 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            run(candidate)
-            let elapsed = DispatchTime.now().uptimeNanoseconds - start
-            if round > 0 { best = min(best, elapsed) }
-        }
-        return best
-    }
 
     func run() { run(products) }
 
@@ -168,7 +154,8 @@ final class ConvKernel: Kernel {
                     nonisolated(unsafe) let product = products[grp], src = src, out = out
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         for oy in oh * part / parts..<oh * (part + 1) / parts {
-                            product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n)
+                            product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n,
+                                        outputs: 0..<mg, part: part)
                         }
                     }
                 } else {

@@ -1,10 +1,11 @@
 import CKernels
+import Dispatch
 
 /// Depthwise convolution (one filter per channel), bias and activation fused.
 ///
-/// 3x3 stride-1 filters with padding of at most 1 go through a ring of three zero-bordered rows and the C
-/// row kernel of the session's instruction set; other shapes through a zero-padded scratch plane in
-/// vectorised Swift.
+/// 3x3 filters at stride 1 or 2 with padding of at most 1 (MobileNet's and YuNet's) run in the C kernel
+/// of the session's instruction set, over zero-bordered copies of the input rows; other shapes through a
+/// zero-padded scratch plane in vectorised Swift.
 final class DepthwiseConvKernel: Kernel {
     let g: ConvGeometry
     let x: UnsafeMutablePointer<Float>
@@ -13,29 +14,35 @@ final class DepthwiseConvKernel: Kernel {
     let weights: OwnedBuffer
     let epilogues: [Epilogue]
     let cEpilogues: [fer_epilogue]
-    let isa: InstructionSet
+    /// The instruction set of the C path (the fastest of the candidates, timed at plan time).
+    private(set) var isa: InstructionSet
     let paddedH: Int, paddedW: Int
-    /// Whether the in-place 3x3 path applies.
+    /// Whether the C 3x3 path applies.
     let direct3x3: Bool
-    /// For the 3x3 path: three zero-bordered input rows, then a row of zeros for rows outside the image.
-    let ring: OwnedBuffer
-    let ringPitch: Int
+    /// For the 3x3 path: per thread, four scratch rows (the last stays zero) of `rowPitch` floats.
+    let rows: OwnedBuffer
+    let rowPitch: Int
+    /// Threads that share the channels (1 for small convolutions).
+    let threads: Int
 
-    /// Scratch floats for one zero-padded input plane (none for the in-place path).
+    /// Scratch floats for one zero-padded input plane (none for the C path).
     static func scratchSize(_ g: ConvGeometry) -> Int {
         isDirect3x3(g) ? 0 : (g.height + g.padTop + g.padBottom) * (g.width + g.padLeft + g.padRight)
     }
 
     private static func isDirect3x3(_ g: ConvGeometry) -> Bool {
-        g.kernelH == 3 && g.kernelW == 3 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1
-            && g.dilationW == 1 && max(g.padTop, g.padLeft, g.padBottom, g.padRight) <= 1
+        g.kernelH == 3 && g.kernelW == 3 && g.strideH == g.strideW && (1...2).contains(g.strideH)
+            && g.dilationH == 1 && g.dilationW == 1 && max(g.padTop, g.padLeft, g.padBottom, g.padRight) <= 1
     }
+
+    /// Multiply-accumulates from which the channels are shared among the session's threads.
+    static let threadedMACs = 1_000_000
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
-         isa: InstructionSet) {
+         options: KernelOptions) {
         self.g = geometry
-        self.isa = isa
+        self.isa = options.isa
         self.x = x
         self.y = y
         self.scratch = scratch
@@ -45,48 +52,54 @@ final class DepthwiseConvKernel: Kernel {
         paddedH = g.height + g.padTop + g.padBottom
         paddedW = g.width + g.padLeft + g.padRight
         direct3x3 = Self.isDirect3x3(geometry)
-        // Room for the last sixteen-wide window of a row.
-        ringPitch = g.outWidth + 16 + 2
-        ring = OwnedBuffer(zeros: direct3x3 ? 4 * ringPitch : 0)
+        let macs = g.batch * g.channels * g.outPlane * g.kernelH * g.kernelW
+        threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
+        rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
+        rows = OwnedBuffer(zeros: direct3x3 ? threads * 4 * rowPitch : 0)
+        if direct3x3 {
+            let candidates = options.candidates
+            isa = candidates[Autotune.fastest(candidates.count) { index in
+                isa = candidates[index]
+                run()
+            }]
+        }
     }
 
     func run() {
         let taps = g.kernelH * g.kernelW
-        for b in 0..<g.batch {
-            for c in 0..<g.channels {
-                let plane = x + (b * g.channels + c) * g.inPlane
-                let out = y + (b * g.channels + c) * g.outPlane
-                let w = weights.pointer + c * taps
-                if direct3x3 {
-                    convolve3x3(plane, out, w, c)
-                } else {
-                    padPlane(plane)
-                    convolvePadded(out, w, epilogues[c])
+        guard direct3x3 else {
+            for b in 0..<g.batch {
+                for c in 0..<g.channels {
+                    padPlane(x + (b * g.channels + c) * g.inPlane)
+                    convolvePadded(y + (b * g.channels + c) * g.outPlane, weights.pointer + c * taps, epilogues[c])
                 }
             }
+            return
+        }
+        let planes = g.batch * g.channels
+        guard threads > 1 else {
+            convolve3x3(planes: 0..<planes, rows: rows.pointer)
+            return
+        }
+        // Each part has its own scratch rows and writes its own output planes.
+        nonisolated(unsafe) let kernel = self
+        let parts = threads, rowsPerPart = 4 * rowPitch
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            kernel.convolve3x3(planes: planes * part / parts..<planes * (part + 1) / parts,
+                               rows: kernel.rows.pointer + part * rowsPerPart)
         }
     }
 
-    /// 3x3, stride 1, padding ≤ 1: each input row is copied once into a ring of three zero-bordered rows.
-    private func convolve3x3(_ plane: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                             _ w: UnsafeMutablePointer<Float>, _ channel: Int) {
-        let width = g.width, ow = g.outWidth, pitch = ringPitch
-        let zero = ring.pointer + 3 * pitch
-        /// Input row `iy` (copied into the ring on first use), or the zero row outside the image.
-        func row(_ iy: Int, copy: Bool) -> UnsafeMutablePointer<Float> {
-            guard iy >= 0 && iy < g.height else { return zero }
-            let slot = ring.pointer + (iy % 3) * pitch
-            if copy { (slot + g.padLeft).update(from: plane + iy * width, count: width) }
-            return slot
-        }
-        _ = row(-g.padTop, copy: true)
-        _ = row(1 - g.padTop, copy: true)
+    /// Planes (batch item × channel) through the C 3x3 kernel, with the scratch rows `rows`.
+    private func convolve3x3(planes: Range<Int>, rows: UnsafeMutablePointer<Float>) {
         cEpilogues.withUnsafeBufferPointer { ep in
-            let e = ep.baseAddress! + channel
-            for oy in 0..<g.outHeight {
-                let iy = oy - g.padTop
-                let r0 = row(iy, copy: false), r1 = row(iy + 1, copy: false), r2 = row(iy + 2, copy: true)
-                fer_depthwise3x3_row(isa.code, r0, r1, r2, w, out + oy * ow, ow, e)
+            for plane in planes {
+                let c = plane % g.channels
+                var d = fer_depthwise(x: x + plane * g.inPlane, height: g.height, width: g.width,
+                                      pad_top: Int32(g.padTop), pad_left: Int32(g.padLeft), stride: Int32(g.strideH),
+                                      out_height: g.outHeight, out_width: g.outWidth, y: y + plane * g.outPlane,
+                                      rows: rows)
+                fer_depthwise3x3(isa.code, &d, weights.pointer + c * 9, ep.baseAddress! + c)
             }
         }
     }

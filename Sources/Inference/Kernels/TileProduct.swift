@@ -24,10 +24,13 @@ struct TileProduct {
     private let packed: OwnedBuffer
     private let offsets: [Int]
     private let epilogues: [fer_epilogue]
+    /// The columns orientation's scratch (each chunk of input copied contiguously), per thread.
+    private let pack: OwnedBuffer
+    private let packFloats: Int
 
     /// `weights` is row-major [outputs][taps]; `offsets` has one entry per tap.
     init(weights: UnsafePointer<Float>, outputs: Int, offsets: [Int], epilogues: [fer_epilogue],
-         orientation: Orientation, isa: InstructionSet) {
+         orientation: Orientation, isa: InstructionSet, threads: Int = 1) {
         let taps = offsets.count
         let block = Int(orientation == .columns ? FER_COLUMN_BLOCK : FER_CHANNEL_BLOCK)
         let blocks = (outputs + block - 1) / block
@@ -43,6 +46,8 @@ struct TileProduct {
         self.instructionSet = isa
         self.offsets = offsets
         self.epilogues = epilogues
+        packFloats = orientation == .columns ? fer_product_pack_floats(Int32(taps)) : 0
+        pack = OwnedBuffer(zeros: packFloats * max(threads, 1))
     }
 
     /// Computes `n` columns: input row `t` at `src + offsets[t]`, output row `m` at `out + m * outStride`
@@ -50,9 +55,9 @@ struct TileProduct {
     func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int, threads: Int = 1) {
         let block = Int(orientation == .columns ? FER_COLUMN_BLOCK : FER_CHANNEL_BLOCK)
         let blocks = (outputs + block - 1) / block
-        let parts = min(threads, blocks)
+        let parts = min(threads, blocks, pack.count / max(packFloats, 1))
         guard parts > 1 else {
-            run(src: src, n: n, out: out, outStride: outStride, outputs: 0..<outputs)
+            run(src: src, n: n, out: out, outStride: outStride, outputs: 0..<outputs, part: 0)
             return
         }
         // The parts read the same input and write disjoint output channels; the run waits for all.
@@ -60,18 +65,19 @@ struct TileProduct {
         let outputs = outputs
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let first = blocks * part / parts * block, end = min(outputs, blocks * (part + 1) / parts * block)
-            product.run(src: src, n: n, out: out, outStride: outStride, outputs: first..<end)
+            product.run(src: src, n: n, out: out, outStride: outStride, outputs: first..<end, part: part)
         }
     }
 
-    /// The output channels `outputs` (starting at a block boundary) of `run`.
-    private func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
-                     outputs range: Range<Int>) {
+    /// The output channels `outputs` (starting at a block boundary) of `run`, with thread `part`'s scratch.
+    func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
+             outputs range: Range<Int>, part: Int) {
         offsets.withUnsafeBufferPointer { off in
             epilogues.withUnsafeBufferPointer { ep in
                 var p = fer_product(src: src, offsets: off.baseAddress, taps: Int32(taps), outputs: Int32(range.count),
                                     n: n, out: out + range.lowerBound * outStride, out_stride: outStride,
-                                    epilogues: ep.baseAddress! + range.lowerBound)
+                                    epilogues: ep.baseAddress! + range.lowerBound,
+                                    pack: packFloats > 0 ? pack.pointer + part * packFloats : nil)
                 let weights = packed.pointer + range.lowerBound * taps
                 switch orientation {
                 case .columns: fer_product_columns(instructionSet.code, &p, weights)

@@ -43,7 +43,7 @@ extension GraphPlanner {
             steps.append(PlannedStep(node: node.name, op: "Conv(depthwise)", reads: [xSlot], writes: [ySlot], macs: macs) {
                 ptr, scratch in
                 DepthwiseConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
-                                    weights: weights, bias: bias, activation: activation, isa: kernelOptions.isa)
+                                    weights: weights, bias: bias, activation: activation, options: kernelOptions)
             })
         } else {
             scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
