@@ -25,7 +25,10 @@ long fer_product_pack_floats(int taps) {
         long need = fer_product_chunk(taps, tiles[i]) + 2 * tiles[i] + 16;
         if (need > most) most = need;
     }
-    return (long)taps * most;
+    /* Then the pack's tap offsets (a ptrdiff_t is two floats), at an even float count so that they are
+     * 8-byte aligned when the pack is. */
+    long floats = (long)taps * most;
+    return (floats + 1) / 2 * 2 + 2 * (long)taps;
 }
 
 long fer_depthwise3x3_row_pitch(long out_width, int stride) {

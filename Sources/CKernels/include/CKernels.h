@@ -38,10 +38,11 @@ typedef struct {
     float *out;
     long out_stride;
     const fer_epilogue *epilogues; /* one per output */
-    float *pack; /* fer_product_columns' scratch: fer_product_pack_floats(taps) floats */
+    float *pack; /* fer_product_columns' scratch (fer_product_pack_floats(taps) floats), or NULL to read in place */
 } fer_product;
 
-/* Scratch floats `fer_product_columns` needs for `taps` taps (any instruction set). */
+/* Scratch floats `fer_product_columns` needs for `taps` taps (any instruction set; an even count, to be
+ * given 8-byte aligned). */
 long fer_product_pack_floats(int taps);
 
 /* Output channels per block of `fer_product_columns`' packed weights. */
@@ -64,7 +65,7 @@ typedef struct {
     int pad_top, pad_left, stride;
     long out_height, out_width;
     float *y;
-    /* Scratch: 4 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
+    /* Scratch: 5 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
      * same positions are ever written, so the borders stay zero). */
     float *rows;
 } fer_depthwise;

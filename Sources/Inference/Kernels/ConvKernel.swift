@@ -88,17 +88,17 @@ final class ConvKernel: Kernel {
         let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
         let threads = macs >= Self.threadedMACs ? options.threads : 1
         self.threads = threads
-        func build(_ orientation: TileProduct.Orientation, _ isa: InstructionSet) -> [TileProduct] {
+        func build(_ orientation: TileProduct.Orientation, packs: Bool, _ isa: InstructionSet) -> [TileProduct] {
             weights.withUnsafeBufferPointer { w in
                 (0..<geometry.group).map { grp in
                     TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
                                 epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]), orientation: orientation,
-                                isa: isa, threads: threads)
+                                packs: packs, isa: isa, threads: threads)
                 }
             }
         }
         // Small planes with many output channels: vectors along the channels may win. Every candidate
-        // (orientation × instruction set) sums in the same order, so the fastest here is kept.
+        // (orientation × pack × instruction set) sums in the same order, so the fastest here is kept.
         let manyChannels = mg >= Int(FER_CHANNEL_BLOCK)
         let orientations: [TileProduct.Orientation]
         switch options.orientation {
@@ -107,7 +107,9 @@ final class ConvKernel: Kernel {
         case .measured:
             orientations = manyChannels && columns < Self.channelCandidateColumns ? [.columns, .channels] : [.columns]
         }
-        let candidates = orientations.flatMap { o in options.candidates.map { build(o, $0) } }
+        // Columns read in place or through a pack; channels always in place.
+        let layouts = orientations.flatMap { o in o == .columns ? [(o, false), (o, true)] : [(o, false)] }
+        let candidates = layouts.flatMap { o, packs in options.candidates.map { build(o, packs: packs, $0) } }
         products = candidates[0]
         products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0]) }]
     }

@@ -19,7 +19,7 @@ final class DepthwiseConvKernel: Kernel {
     let paddedH: Int, paddedW: Int
     /// Whether the C 3x3 path applies.
     let direct3x3: Bool
-    /// For the 3x3 path: per thread, four scratch rows (the last stays zero) of `rowPitch` floats.
+    /// For the 3x3 path: per thread, five scratch rows (the last stays zero) of `rowPitch` floats.
     let rows: OwnedBuffer
     let rowPitch: Int
     /// Threads that share the channels (1 for small convolutions).
@@ -55,7 +55,7 @@ final class DepthwiseConvKernel: Kernel {
         let macs = g.batch * g.channels * g.outPlane * g.kernelH * g.kernelW
         threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
         rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
-        rows = OwnedBuffer(zeros: direct3x3 ? threads * 4 * rowPitch : 0)
+        rows = OwnedBuffer(zeros: direct3x3 ? threads * 5 * rowPitch : 0)
         if direct3x3 {
             let candidates = options.candidates
             isa = candidates[Autotune.fastest(candidates.count) { index in
@@ -83,7 +83,7 @@ final class DepthwiseConvKernel: Kernel {
         }
         // Each part has its own scratch rows and writes its own output planes.
         nonisolated(unsafe) let kernel = self
-        let parts = threads, rowsPerPart = 4 * rowPitch
+        let parts = threads, rowsPerPart = 5 * rowPitch
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             kernel.convolve3x3(planes: planes * part / parts..<planes * (part + 1) / parts,
                                rows: kernel.rows.pointer + part * rowsPerPart)

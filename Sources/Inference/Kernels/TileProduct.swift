@@ -24,13 +24,16 @@ struct TileProduct {
     private let packed: OwnedBuffer
     private let offsets: [Int]
     private let epilogues: [fer_epilogue]
-    /// The columns orientation's scratch (each chunk of input copied contiguously), per thread.
+    /// The columns orientation's scratch (each chunk of input copied contiguously), per thread, or none.
     private let pack: OwnedBuffer
     private let packFloats: Int
 
-    /// `weights` is row-major [outputs][taps]; `offsets` has one entry per tap.
+    /// `weights` is row-major [outputs][taps]; `offsets` has one entry per tap. With `packs`, the columns
+    /// orientation copies each chunk of input into one contiguous block first: rows whose distance is a
+    /// multiple of 4 KiB (a 1x1 convolution over 160x128) otherwise fight over the same L1 sets; elsewhere
+    /// the copy is only a cost. Which wins is measured (`ConvKernel`).
     init(weights: UnsafePointer<Float>, outputs: Int, offsets: [Int], epilogues: [fer_epilogue],
-         orientation: Orientation, isa: InstructionSet, threads: Int = 1) {
+         orientation: Orientation, packs: Bool, isa: InstructionSet, threads: Int = 1) {
         let taps = offsets.count
         let block = Int(orientation == .columns ? FER_COLUMN_BLOCK : FER_CHANNEL_BLOCK)
         let blocks = (outputs + block - 1) / block
@@ -46,7 +49,7 @@ struct TileProduct {
         self.instructionSet = isa
         self.offsets = offsets
         self.epilogues = epilogues
-        packFloats = orientation == .columns ? fer_product_pack_floats(Int32(taps)) : 0
+        packFloats = orientation == .columns && packs ? fer_product_pack_floats(Int32(taps)) : 0
         pack = OwnedBuffer(zeros: packFloats * max(threads, 1))
     }
 
