@@ -56,7 +56,7 @@ typedef int i4 __attribute__((vector_size(16)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
-#define CH_COLS 2
+#define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
 #include "kernels_body.inc"
 #undef VEC
 #undef VECU
@@ -86,7 +86,7 @@ typedef int i8 __attribute__((vector_size(32)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
-#define CH_COLS 4
+#define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
 #include "kernels_body.inc"
 #undef VEC
 #undef VECU
@@ -117,7 +117,7 @@ typedef int i16 __attribute__((vector_size(64)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
-#define CH_COLS 8
+#define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */
 #include "kernels_body.inc"
 #undef VEC
 #undef VECU
@@ -170,6 +170,19 @@ int fer_isa_best(void) {
 
 void fer_product_columns(int isa, const fer_product *p, const float *packed) {
     DISPATCH(isa, product_columns, p, packed)
+}
+
+void fer_product_channels_gather(const fer_product *p, const ptrdiff_t *columns) {
+    float *gathered = p->pack;
+    for (int t = 0; t < p->taps; t++) {
+        const float *row = p->src + p->offsets[t];
+        float *to = gathered + (long)t * p->n;
+        if (columns) {
+            for (long c = 0; c < p->n; c++) to[c] = row[columns[c]];
+        } else {
+            for (long c = 0; c < p->n; c++) to[c] = row[c];
+        }
+    }
 }
 
 void fer_product_channels(int isa, const fer_product *p, const float *packed) {

@@ -38,7 +38,8 @@ typedef struct {
     float *out;
     long out_stride;
     const fer_epilogue *epilogues; /* one per output */
-    float *pack; /* fer_product_columns' scratch (fer_product_pack_floats(taps) floats), or NULL to read in place */
+    float *pack; /* columns: scratch of fer_product_pack_floats(taps) floats, or NULL to read in place;
+                    channels: the gathered input (taps x n floats) */
 } fer_product;
 
 /* Scratch floats `fer_product_columns` needs for `taps` taps (any instruction set; an even count, to be
@@ -54,9 +55,14 @@ long fer_product_pack_floats(int taps);
  * for planes of many pixels. */
 void fer_product_columns(int isa, const fer_product *p, const float *packed);
 
-/* Vectors along the output channels, weights packed as [ceil(outputs / 16)][taps][16]:
- * for small planes with many channels, where pixel-wise tiles would stay mostly empty. */
+/* Vectors along the output channels, weights packed as [ceil(outputs / 16)][taps][16]: for small planes
+ * with many channels, where pixel-wise tiles would stay mostly empty. Reads the input from `pack`, filled
+ * by `fer_product_channels_gather`; writes out[m * out_stride + j] for j < n. */
 void fer_product_channels(int isa, const fer_product *p, const float *packed);
+
+/* Copies the n used columns of every tap row (columns[c] from the row's start, or c when columns is
+ * NULL) into p->pack as [taps][n]: taps x n floats. */
+void fer_product_channels_gather(const fer_product *p, const ptrdiff_t *columns);
 
 /* A 3x3 depthwise convolution of one channel, stride 1 or 2 (both ways), padding 0 or 1. */
 typedef struct {

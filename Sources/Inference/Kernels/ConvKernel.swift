@@ -79,7 +79,7 @@ final class ConvKernel: Kernel {
             }
         }
         let epilogues = Epilogue.cChannels(g.outChannels, bias: bias, activation: activation)
-        let short = layout.pitch != g.outWidth && g.outWidth < 24 && g.outHeight > 1
+        let short = layout.pitch != g.outWidth && g.outWidth < Self.wideBelow && g.outHeight > 1
         wide = short ? OwnedBuffer(zeros: mg * g.outHeight * layout.pitch) : nil
         // The columns one run of the product computes (see `run(_:)`).
         let columns = layout.pitch == g.outWidth ? g.outPlane
@@ -88,12 +88,17 @@ final class ConvKernel: Kernel {
         let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
         let threads = macs >= Self.threadedMACs ? options.threads : 1
         self.threads = threads
+        // The channels orientation gathers exactly the output columns: where a padded plane's pitch is wider
+        // than the output rows, each output pixel's column in the (phase) plane.
+        let pitch = layout.pitch, ow = g.outWidth
+        let columnMap: [Int]? = pitch == ow ? nil
+            : (0..<g.outHeight).flatMap { oy in (0..<ow).map { oy * pitch + $0 } }
         func build(_ orientation: TileProduct.Orientation, packs: Bool, _ isa: InstructionSet) -> [TileProduct] {
             weights.withUnsafeBufferPointer { w in
                 (0..<geometry.group).map { grp in
                     TileProduct(weights: w.baseAddress! + grp * mg * offsets.count, outputs: mg, offsets: offsets,
                                 epilogues: Array(epilogues[grp * mg..<(grp + 1) * mg]), orientation: orientation,
-                                packs: packs, isa: isa, threads: threads)
+                                packs: packs, isa: isa, threads: threads, columns: geometry.outPlane, columnMap: columnMap)
                 }
             }
         }
@@ -113,6 +118,11 @@ final class ConvKernel: Kernel {
         products = candidates[0]
         products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0]) }]
     }
+
+    /// Output rows narrower than this run as one product over all rows at the input's pitch (the columns
+    /// between rows computed and dropped) rather than row by row: a row of 24 or 40 would leave the last
+    /// tile of each row partly empty.
+    static let wideBelow = 64
 
     /// Multiply-accumulates from which a convolution shares its work among the session's threads.
     static let threadedMACs = 4_000_000
@@ -137,7 +147,10 @@ final class ConvKernel: Kernel {
             for grp in 0..<g.group {
                 let src = UnsafePointer(base + grp * cg * layout.channelStride)
                 let out = y + (b * g.outChannels + grp * mg) * n
-                if layout.pitch == ow {
+                if products[grp].orientation == .channels {
+                    // One run over the plane's output pixels, gathered (see `TileProduct`).
+                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads)
+                } else if layout.pitch == ow {
                     // Output rows are as contiguous as the input rows they read: one run over the plane.
                     products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads)
                 } else if let wide {
