@@ -4,29 +4,32 @@ import Foundation
 
 // MARK: - CPU features
 //
-// The hot kernels (depthwise convolution, elementwise ops, resizing) are vectorised Swift.
-// On baseline x86-64, SIMD fused multiply-adds become libm calls, so a build targets the CPU
-// it is built on when that CPU has AVX2 + FMA (x86-64-v3: Haswell, Zen and later).
-// `FER_LIVE_PORTABLE=1 swift build` gives a baseline x86-64 binary for older CPUs.
-// aarch64 (Raspberry Pi, ARM kiosks) always has NEON and FMA: no flag needed there.
-// Matrix products go through OpenBLAS, which picks its kernels at run time either way.
-func hostHasAVX2FMA() -> Bool {
-    #if arch(x86_64) && os(Linux)
-    if ProcessInfo.processInfo.environment["FER_LIVE_PORTABLE"] == "1" { return false }
-    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-    else { return false }
-    let flags = Set(flagsLine.split(separator: " "))
-    return flags.contains("avx2") && flags.contains("fma")
+// One binary runs well on every x86-64 (and aarch64) CPU: the engine's hot loops are C (`CKernels`),
+// compiled once per instruction set with target attributes (baseline, AVX2 + FMA, AVX-512) and chosen at
+// run time from what the CPU has; OpenBLAS picks its kernels at run time too. The rest (elementwise
+// layers, resizing, drawing) is vectorised Swift for the baseline of the architecture (SSE2 on x86-64,
+// NEON on aarch64). `FER_LIVE_MARCH=haswell swift build` (an LLVM CPU name: nehalem, haswell, znver3,
+// ...) compiles that Swift for a newer CPU, which the binary then needs; nothing is chosen from the build
+// host any more.
+func marchFromEnvironment() -> String? {
+    #if arch(x86_64)
+    guard let march = ProcessInfo.processInfo.environment["FER_LIVE_MARCH"], !march.isEmpty else { return nil }
+    return march
     #else
-    return false
+    return nil
     #endif
 }
 
-let cpuSwiftSettings: [SwiftSetting] = hostHasAVX2FMA()
-    ? [.unsafeFlags(["-Xcc", "-march=haswell", "-target-cpu", "haswell"]), .define("FER_LIVE_FMA")]
-    : []
-let cpuCSettings: [CSetting] = hostHasAVX2FMA() ? [.unsafeFlags(["-march=haswell"])] : []
+/// Whether the CPU `march` names has FMA (Haswell, Zen and later).
+func marchHasFMA(_ march: String) -> Bool {
+    !["x86-64", "core2", "penryn", "nehalem", "corei7", "westmere", "sandybridge", "corei7-avx", "ivybridge",
+      "core-avx-i", "btver2", "bdver1"].contains(march)
+}
+
+let cpuSwiftSettings: [SwiftSetting] = marchFromEnvironment().map { march in
+    [.unsafeFlags(["-Xcc", "-march=\(march)", "-target-cpu", march])] + (marchHasFMA(march) ? [.define("FER_LIVE_FMA")] : [])
+} ?? []
+let cpuCSettings: [CSetting] = marchFromEnvironment().map { [.unsafeFlags(["-march=\($0)"])] } ?? []
 
 let package = Package(
     name: "fer-live",

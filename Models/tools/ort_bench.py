@@ -2,6 +2,7 @@
 """Time ONNX Runtime (one thread) on the shipped models; optionally compare with fer-live.
 
 Usage: ort_bench.py [--models DIR] [--runs N] [--fer-live PATH [--rounds 5]] [--json]
+       ort_bench.py --big --fer-live PATH [--threads 1 2] [--rounds 3] [--cache DIR]
 
 Cases: every classifier in Models/emotion at the input size of its manifest (e.g. mini_xception
 1x1x64x64, fer_resnet24 1x1x48x48; inputs uniform in [-1, 1], 200 runs by default) and yunet_s
@@ -9,6 +10,11 @@ at 1x3x256x320 and 1x3x480x640 (inputs uniform in [0, 255], 100 runs by default)
 seeded. Each case warms up first, then reports the median and 90th percentile of per-call
 wall time of `session.run` (includes ~10-30 us of Python overhead). ONNX Runtime runs on the
 CPU with one intra-op and one inter-op thread, sequential execution, default optimisations.
+
+With --big (and --fer-live), it times instead the backbones of popular emotion models at 1x3x224x224,
+ResNet50 and MobileNetV2, built with random weights by backbones.py into --cache (default
+/tmp/fer-live-backbones; about 115 MB, not committed), at 1 and at 2 threads (--threads) on both
+sides: ORT with that many intra-op threads, fer-live with `bench --model M --shape S --threads N`.
 
 With --fer-live PATH it also runs `PATH bench --json --classifier NAME` for each classifier
 (env OPENBLAS_NUM_THREADS=1), which
@@ -25,6 +31,7 @@ import sys
 import time
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -132,6 +139,72 @@ def run_fer_live(path, runs=None, classifier=None):
                          f"{proc.stdout[:200]!r}")
 
 
+def big_cases(cache):
+    """(name, path) of the backbones, built on first use."""
+    import backbones  # beside this script
+    os.makedirs(cache, exist_ok=True)
+    out = []
+    for name, build in [("resnet50", backbones.resnet50), ("mobilenet_v2", backbones.mobilenet_v2)]:
+        path = os.path.join(cache, name + ".onnx")
+        if not os.path.exists(path):
+            print(f"building {path}", file=sys.stderr, flush=True)
+            onnx.save(build(), path)
+        out.append((name, path))
+    return out
+
+
+def time_ort_big(path, threads, runs):
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    x = np.random.default_rng(0).uniform(0, 1, size=(1, 3, 224, 224)).astype(np.float32)
+    feed = {sess.get_inputs()[0].name: x}
+    for _ in range(3):
+        sess.run(None, feed)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        sess.run(None, feed)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return float(np.median(times))
+
+
+def time_fer_live_big(binary, path, threads, runs):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.run([binary, "bench", "--json", "--model", path, "--shape", "1x3x224x224",
+                           "--threads", str(threads), "--runs", str(runs)],
+                          env=env, capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+        raise SystemExit(f"ort_bench: {binary} bench --model {path} exited {proc.returncode}: {last}")
+    return float(json.loads(proc.stdout)["results"][0]["median_ms"])
+
+
+def big(args):
+    """ResNet50 and MobileNetV2 at 224, ORT and fer-live alternating in rounds, per thread count."""
+    sys.path.insert(0, HERE)
+    rows = []
+    for name, path in big_cases(args.cache):
+        for threads in args.threads:
+            runs = args.runs or (10 if name == "resnet50" else 40)
+            ort_ms, fl_ms, ratios = [], [], []
+            for r in range(args.rounds):
+                o = time_ort_big(path, threads, runs)
+                f = time_fer_live_big(args.fer_live, path, threads, runs)
+                ort_ms.append(o)
+                fl_ms.append(f)
+                ratios.append(f / o)
+                print(f"round {r + 1}/{args.rounds}: {name} {threads} thr {f / o:.2f}x", file=sys.stderr, flush=True)
+            rows.append((name, threads, float(np.median(ort_ms)), float(np.median(fl_ms)), float(np.median(ratios))))
+    print(f"\n{'model':<14} {'input':<12} {'threads':>7} {'ORT median':>11} {'fer-live median':>16} {'ratio':>7}")
+    for name, threads, o, f, ratio in rows:
+        print(f"{name:<14} {'1x3x224x224':<12} {threads:>7} {o:>11.2f} {f:>16.2f} {ratio:>7.2f}")
+    print("(ms; medians of the rounds; ratio = median of the per-round fer-live/ORT ratios)")
+    return 0
+
+
 def fmt(v):
     return "-" if v is None else f"{v:.3f}"
 
@@ -204,7 +277,17 @@ def main(argv):
                     help="with --fer-live: alternate the two engines this many times (default 5); "
                          "the ratio is the median of the per-round ratios")
     ap.add_argument("--json", action="store_true", help="print {\"ort\": [...], \"fer_live\": [...]} only")
+    ap.add_argument("--big", action="store_true",
+                    help="time ResNet50 and MobileNetV2 at 224 (random weights) instead; needs --fer-live")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="with --big: thread counts (default 1 2)")
+    ap.add_argument("--cache", default="/tmp/fer-live-backbones", help="with --big: where the backbones are built")
     args = ap.parse_args(argv)
+    if args.big:
+        if not args.fer_live:
+            raise SystemExit("ort_bench: --big needs --fer-live PATH")
+        if not os.path.exists(args.fer_live):
+            run_fer_live(args.fer_live)  # fails with the one-line reason
+        return big(args)
     if args.fer_live and not os.path.exists(args.fer_live):
         run_fer_live(args.fer_live)  # fail before spending time on ORT
 

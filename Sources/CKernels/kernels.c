@@ -1,13 +1,13 @@
 /* Instantiates kernels_body.inc once per instruction set and dispatches between them. */
 #include "CKernels.h"
 
-#include <math.h>
+/* No system headers but stddef.h (from the compiler), so that the file also compiles for other targets. */
 
 #define CK_PASTE_(a, b) a##b
 
 /* y[i] = 1 / (1 + exp(-x[i])): out of line, so that the kernels' loops make no calls. */
 __attribute__((noinline, cold)) static void fer_sigmoid(const float *x, float *y, long count) {
-    for (long i = 0; i < count; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
+    for (long i = 0; i < count; i++) y[i] = 1.0f / (1.0f + __builtin_expf(-x[i]));
 }
 
 /* Columns per chunk of `fer_product_columns`: taps x chunk floats (16 KiB) stay in L1. */
@@ -165,7 +165,9 @@ int fer_isa_best(void) {
     default: CK_PASTE_(name, _baseline)(__VA_ARGS__); break;                      \
     }
 #else
-#define DISPATCH(isa, name, ...) CK_PASTE_(name, _baseline)(__VA_ARGS__)
+#define DISPATCH(isa, name, ...) \
+    (void)(isa);                 \
+    CK_PASTE_(name, _baseline)(__VA_ARGS__);
 #endif
 
 void fer_product_columns(int isa, const fer_product *p, const float *packed) {
