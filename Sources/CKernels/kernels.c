@@ -195,6 +195,10 @@ void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fe
     DISPATCH(isa, depthwise3x3, d, w9, e)
 }
 
+void fer_split_phases(int isa, const fer_phases *ph) {
+    DISPATCH(isa, split_phases, ph)
+}
+
 void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count) {
     DISPATCH(isa, epilogue_apply, e, x, count)
 }

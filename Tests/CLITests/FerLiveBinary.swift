@@ -15,8 +15,10 @@ enum FerLiveBinary {
             ?? candidates[0].path
     }()
 
-    /// Runs `fer-live` with `arguments`.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Subprocess.Result {
-        try Subprocess.run(path, arguments, stdin: stdin, environment: ["OPENBLAS_NUM_THREADS": "1"])
+    /// Runs `fer-live` with `arguments` (and `environment` added to the test's own).
+    static func run(_ arguments: [String], stdin: Data? = nil,
+                    environment: [String: String] = [:]) throws -> Subprocess.Result {
+        try Subprocess.run(path, arguments, stdin: stdin,
+                           environment: environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { given, _ in given })
     }
 }

@@ -55,4 +55,69 @@ final class ModelAndBenchCommandTests: XCTestCase {
             }
         }
     }
+
+    /// A model one brings, timed alone at the given shape, on the instruction set asked for and threads.
+    func testBenchAModelOneBringsOnChosenKernelsAndThreads() throws {
+        struct Report: Decodable {
+            struct Row: Decodable { let model: String; let input: String; let isa: String; let threads: Int }
+            let results: [Row]
+        }
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var b = ModelBuilder()
+        b.input("x", [1, 16, 40, 40])
+        b.randomWeight("w", [64, 16, 3, 3], seed: 3)
+        b.node("Conv", ["x", "w"], ["y"], [ModelBuilder.ints("kernel_shape", [3, 3]), ModelBuilder.ints("pads", [1, 1, 1, 1])])
+        b.output("y")
+        let url = dir.appendingPathComponent("wide.onnx")
+        try b.write(to: url)
+        for isa in ["baseline", "avx2", "avx512"] {
+            let result = try FerLiveBinary.run(["bench", "--json", "--runs", "4", "--model", url.path,
+                                                "--shape", "1x16x40x40", "--threads", "2"],
+                                               environment: ["FER_LIVE_ISA": isa])
+            let supported = isa == "baseline" || (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+                .contains(isa == "avx2" ? " avx2 " : " avx512f ") == true
+            guard supported else {
+                XCTAssertEqual(result.status, 1)
+                XCTAssertTrue(result.stderr.contains("FER_LIVE_ISA=\(isa): this CPU does not have it"), result.stderr)
+                continue
+            }
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            XCTAssertEqual(report.results.map(\.model), ["wide"])
+            XCTAssertEqual(report.results.map(\.input), ["1x16x40x40"])
+            XCTAssertEqual(report.results.map(\.isa), [isa])
+            XCTAssertEqual(report.results.map(\.threads), [2])
+        }
+        let unknown = try FerLiveBinary.run(["bench", "--model", url.path, "--shape", "1x16x40x40"],
+                                            environment: ["FER_LIVE_ISA": "sse9"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("FER_LIVE_ISA=sse9: not one of baseline, avx2, avx512"), unknown.stderr)
+        let noShape = try FerLiveBinary.run(["bench", "--model", url.path])
+        XCTAssertNotEqual(noShape.status, 0)
+        XCTAssertTrue(noShape.stderr.contains("--model and --shape go together"), noShape.stderr)
+        let badShape = try FerLiveBinary.run(["bench", "--model", url.path, "--shape", "1x16xfortyx40"])
+        XCTAssertNotEqual(badShape.status, 0)
+        XCTAssertTrue(badShape.stderr.contains("--shape 1x16xfortyx40"), badShape.stderr)
+    }
+
+    /// `--classifier-threads` reaches the classifier, and a bad count is refused in one line.
+    func testClassifierThreads() throws {
+        let photo = TestPaths.fixtures.appendingPathComponent("two_people.jpg").path
+        let one = try FerLiveBinary.run(["image", photo, "--json"])
+        let two = try FerLiveBinary.run(["image", photo, "--json", "--classifier-threads", "2"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(two.status, 0, two.stderr)
+        // The same faces and scores: threads share the work, the sums are the same.
+        struct Report: Decodable { struct Face: Decodable { let emotion: String; let probabilities: [String: Double] }; let faces: [Face] }
+        func faces(_ text: String) throws -> [Report.Face] {
+            try JSONDecoder().decode([Report].self, from: Data(text.utf8)).flatMap(\.faces)
+        }
+        XCTAssertEqual(try faces(one.stdout).map(\.emotion), try faces(two.stdout).map(\.emotion))
+        XCTAssertEqual(try faces(one.stdout).map(\.probabilities), try faces(two.stdout).map(\.probabilities))
+        XCTAssertFalse(try faces(one.stdout).isEmpty)
+        let bad = try FerLiveBinary.run(["image", photo, "--classifier-threads", "0"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--classifier-threads must be between 1 and 64, got 0"), bad.stderr)
+    }
 }

@@ -46,16 +46,17 @@ final class InstructionSetTests: XCTestCase {
         let input = ModelBuilder.random(count: 48 * 48, seed: 7)
         var outputs: [InstructionSet: [Float]] = [:]
         for isa in InstructionSet.supported {
-            let columns = try InferenceSession(model: model, inputShapes: ["input": shape],
-                                               options: InferenceOptions(instructionSet: isa, productOrientation: .columns))
-            let channels = try InferenceSession(model: model, inputShapes: ["input": shape],
-                                                options: InferenceOptions(instructionSet: isa, productOrientation: .channels))
-            XCTAssertEqual(columns.instructionSet, isa)
-            let a = try XCTUnwrap(try columns.run(["input": input]).values.first)
-            let b = try XCTUnwrap(try channels.run(["input": input]).values.first)
-            // Both orientations sum the taps in the same order.
-            XCTAssertEqual(a, b, "\(isa): columns and channels differ")
-            outputs[isa] = a
+            var results: [[Float]] = []
+            for orientation in [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels, .measured] {
+                let session = try InferenceSession(model: model, inputShapes: ["input": shape],
+                                                   options: InferenceOptions(instructionSet: isa,
+                                                                             productOrientation: orientation))
+                XCTAssertEqual(session.instructionSet, isa)
+                results.append(try XCTUnwrap(try session.run(["input": input]).values.first))
+            }
+            // Every layout sums the taps in the same order.
+            for result in results.dropFirst() { XCTAssertEqual(result, results[0], "\(isa): layouts differ") }
+            outputs[isa] = results[0]
         }
         // Across instruction sets only rounding differs (fused or not): the same emotion, close scores.
         let reference = try XCTUnwrap(outputs[.baseline])

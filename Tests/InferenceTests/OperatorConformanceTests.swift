@@ -38,12 +38,15 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
-    /// Each supported instruction set with vectors along the pixels and along the output channels, and
-    /// the widest one with two threads (which only convolutions of 4 MMACs or more use).
+    /// Each supported instruction set with vectors along the pixels (in place and packed) and along the
+    /// output channels, and the widest one with two threads (which only convolutions of 4 MMACs or more use).
     static let kernelVariants: [InferenceOptions] = InstructionSet.supported.flatMap { isa in
-        [InferenceOptions(instructionSet: isa, productOrientation: .columns),
-         InferenceOptions(instructionSet: isa, productOrientation: .channels)]
-    } + [InferenceOptions(threads: 2, productOrientation: .columns), InferenceOptions(threads: 2, productOrientation: .channels)]
+        [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels].map {
+            InferenceOptions(instructionSet: isa, productOrientation: $0)
+        }
+    } + [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels].map {
+        InferenceOptions(threads: 2, productOrientation: $0)
+    }
 
     func testConvolutionVariants() throws {
         // (input shape, weight shape, attributes)

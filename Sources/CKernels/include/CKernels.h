@@ -83,5 +83,19 @@ long fer_depthwise3x3_row_pitch(long out_width, int stride);
  * stride 2), so that every tap of an output row is one contiguous run; the epilogue is fused. */
 void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fer_epilogue *e);
 
+/* One input channel split into zero-padded phase planes for a convolution of stride sh x sw: phase
+ * (py, px) holds the padded plane's rows py, py + sh, ... and columns px, px + sw, ..., so that every tap
+ * of every output row reads a contiguous run. */
+typedef struct {
+    const float *plane;
+    long height, width;
+    int pad_top, pad_left, stride_h, stride_w;
+    long rows, pitch, phase_stride; /* of each phase plane */
+    const unsigned char *used;      /* stride_h * stride_w flags: the phases some tap reads */
+    float *dst;
+} fer_phases;
+
+void fer_split_phases(int isa, const fer_phases *ph);
+
 /* Applies an epilogue to a run of values in place. */
 void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count);

@@ -7,11 +7,11 @@ import Dispatch
 /// the same way), so the choice changes speed, never output.
 enum Autotune {
     /// The index of the fastest of `count` variants: each timed in turn, round after round (so that a
-    /// change in the machine's speed hits all alike), the best of four timed rounds after a warm-up.
+    /// change in the machine's speed hits all alike), the best of three timed rounds after a warm-up.
     static func fastest(_ count: Int, run: (Int) -> Void) -> Int {
         guard count > 1 else { return 0 }
         var best = [UInt64](repeating: .max, count: count)
-        for round in 0..<5 {
+        for round in 0..<4 {
             for index in 0..<count {
                 let start = DispatchTime.now().uptimeNanoseconds
                 run(index)

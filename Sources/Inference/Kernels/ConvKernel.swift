@@ -15,6 +15,9 @@ final class ConvKernel: Kernel {
     let scratch: UnsafeMutablePointer<Float>
     /// One product per group.
     private(set) var products: [TileProduct]
+    /// For `splitPhases`: one flag per phase (py * strideW + px), set where some tap reads it.
+    let usedPhaseFlags: [UInt8]
+    let isa: InstructionSet
     /// Threads that share each product's output channels (1 for small convolutions).
     let threads: Int
     let layout: Layout
@@ -71,6 +74,8 @@ final class ConvKernel: Kernel {
         self.scratch = scratch
         let layout = Layout(geometry)
         self.layout = layout
+        usedPhaseFlags = (0..<geometry.strideH * geometry.strideW).map { layout.usedPhases.contains($0) ? 1 : 0 }
+        isa = options.isa
         let cg = g.channels / g.group, mg = g.outChannels / g.group
         var offsets: [Int] = []
         for ci in 0..<cg {
@@ -102,19 +107,28 @@ final class ConvKernel: Kernel {
                 }
             }
         }
-        // Small planes with many output channels: vectors along the channels may win. Every candidate
-        // (orientation × pack × instruction set) sums in the same order, so the fastest here is kept.
+        // Small planes with many output channels: vectors along the channels may win; large planes whose
+        // size is a multiple of 4 KiB want the pack. Every candidate sums in the same order (the output is
+        // the same to the bit), so the fastest here is kept.
         let manyChannels = mg >= Int(FER_CHANNEL_BLOCK)
-        let orientations: [TileProduct.Orientation]
+        let tuned: [(TileProduct.Orientation, packs: Bool)]
         switch options.orientation {
-        case .columns: orientations = [.columns]
-        case .channels: orientations = [manyChannels ? .channels : .columns]
+        case .columns: tuned = [(.columns, false)]
+        case .packedColumns: tuned = [(.columns, true)]
+        case .channels: tuned = [manyChannels ? (.channels, false) : (.columns, false)]
         case .measured:
-            orientations = manyChannels && columns < Self.channelCandidateColumns ? [.columns, .channels] : [.columns]
+            // Below 0.25 MMACs timing costs more than any choice saves: channels for planes narrower than
+            // a few vectors (a 3x3 plane would leave pixel tiles empty and fall to scalar code), else
+            // columns in place.
+            if macs < Self.tunedMACs {
+                tuned = [manyChannels && columns < 64 ? (.channels, false) : (.columns, false)]
+            } else {
+                tuned = [(.columns, false), (.columns, true)]
+                    + (manyChannels && columns < Self.channelCandidateColumns ? [(.channels, false)] : [])
+            }
         }
-        // Columns read in place or through a pack; channels always in place.
-        let layouts = orientations.flatMap { o in o == .columns ? [(o, false), (o, true)] : [(o, false)] }
-        let candidates = layouts.flatMap { o, packs in options.candidates.map { build(o, packs: packs, $0) } }
+        let isas = options.orientation == .measured && macs >= Self.tunedMACs ? options.candidates : [options.isa]
+        let candidates = tuned.flatMap { layout in isas.map { build(layout.0, packs: layout.packs, $0) } }
         products = candidates[0]
         products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0]) }]
     }
@@ -126,6 +140,9 @@ final class ConvKernel: Kernel {
 
     /// Multiply-accumulates from which a convolution shares its work among the session's threads.
     static let threadedMACs = 4_000_000
+
+    /// Multiply-accumulates from which a convolution times its variants at load time.
+    static let tunedMACs = 250_000
 
     /// Runs narrower than this (in output columns) try vectors along the output channels at plan time.
     static let channelCandidateColumns = 256
@@ -182,41 +199,15 @@ final class ConvKernel: Kernel {
         }
     }
 
-    /// Copies one channel into its zero-padded phase planes.
+    /// Copies one channel into its zero-padded phase planes (in C: a strided copy is a shuffle per
+    /// vector there, and this runs before every padded or strided convolution).
     private func splitPhases(_ plane: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-        let sh = g.strideH, sw = g.strideW, pitch = layout.pitch
-        for phase in layout.usedPhases {
-            let py = phase / sw, px = phase % sw
-            let phasePlane = dst + phase * layout.phaseStride
-            // Source columns j * sw + px - padLeft, for j in [j0, j1).
-            let j0 = max(0, (g.padLeft - px + sw - 1) / sw)
-            let last = g.width - 1 + g.padLeft - px
-            let j1 = last < 0 ? 0 : min(pitch, last / sw + 1)
-            for r in 0..<layout.rows {
-                let row = phasePlane + r * pitch
-                let iy = r * sh + py - g.padTop
-                guard iy >= 0 && iy < g.height && j1 > j0 else {
-                    row.update(repeating: 0, count: pitch)
-                    continue
-                }
-                if j0 > 0 { row.update(repeating: 0, count: j0) }
-                if j1 < pitch { (row + j1).update(repeating: 0, count: pitch - j1) }
-                let src = plane + iy * g.width + px - g.padLeft
-                if sw == 1 {
-                    (row + j0).update(from: src + j0, count: j1 - j0)
-                } else if sw == 2 {
-                    var j = j0
-                    // Whole 16-float loads stay inside the source row.
-                    while j + 8 <= j1 && 2 * j + 16 + px - g.padLeft <= g.width {
-                        let v = UnsafeRawPointer(src + 2 * j).loadUnaligned(as: SIMD16<Float>.self)
-                        Vector.store(v.evenHalf, row + j)
-                        j += 8
-                    }
-                    while j < j1 { row[j] = src[2 * j]; j += 1 }
-                } else {
-                    for j in j0..<j1 { row[j] = src[j * sw] }
-                }
-            }
+        usedPhaseFlags.withUnsafeBufferPointer { used in
+            var ph = fer_phases(plane: plane, height: g.height, width: g.width, pad_top: Int32(g.padTop),
+                                pad_left: Int32(g.padLeft), stride_h: Int32(g.strideH), stride_w: Int32(g.strideW),
+                                rows: layout.rows, pitch: layout.pitch, phase_stride: layout.phaseStride,
+                                used: used.baseAddress, dst: dst)
+            fer_split_phases(isa.code, &ph)
         }
     }
 }

@@ -14,8 +14,7 @@ final class DepthwiseConvKernel: Kernel {
     let weights: OwnedBuffer
     let epilogues: [Epilogue]
     let cEpilogues: [fer_epilogue]
-    /// The instruction set of the C path (the fastest of the candidates, timed at plan time).
-    private(set) var isa: InstructionSet
+    let isa: InstructionSet
     let paddedH: Int, paddedW: Int
     /// Whether the C 3x3 path applies.
     let direct3x3: Bool
@@ -56,13 +55,6 @@ final class DepthwiseConvKernel: Kernel {
         threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
         rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
         rows = OwnedBuffer(zeros: direct3x3 ? threads * 5 * rowPitch : 0)
-        if direct3x3 {
-            let candidates = options.candidates
-            isa = candidates[Autotune.fastest(candidates.count) { index in
-                isa = candidates[index]
-                run()
-            }]
-        }
     }
 
     func run() {
