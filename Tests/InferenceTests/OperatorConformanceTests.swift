@@ -243,6 +243,26 @@ final class OperatorConformanceTests: XCTestCase {
         b.output("s"); b.output("pr")
         try assertMatchesORT(b, inputs: ["x": [3, 10]], scale: 4)
 
+        // One row (a classifier's last layer, run as a matrix-vector product): B transposed or not, with
+        // and without bias, with alpha.
+        for transB in [0, 1] {
+            for withBias in [false, true] {
+                var g = ModelBuilder()
+                g.input("x", [1, 37])
+                g.randomWeight("w", transB == 1 ? [19, 37] : [37, 19], seed: 7)
+                g.randomWeight("c", [19], seed: 8)
+                g.node("Gemm", withBias ? ["x", "w", "c"] : ["x", "w"], ["y"], [B.int("transB", transB), B.float("alpha", 0.75)])
+                g.output("y")
+                try assertMatchesORT(g, inputs: ["x": [1, 37]], scale: 2)
+            }
+        }
+        var vector = ModelBuilder()
+        vector.input("x", [1, 10])
+        vector.randomWeight("m", [10, 6], seed: 9)
+        vector.node("MatMul", ["x", "m"], ["y"])
+        vector.output("y")
+        try assertMatchesORT(vector, inputs: ["x": [1, 10]])
+
         var legacy = ModelBuilder(opset: 11)
         legacy.input("x", [2, 3, 4])
         legacy.node("Softmax", ["x"], ["y"], [B.int("axis", 1)])
