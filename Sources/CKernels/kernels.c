@@ -1,4 +1,5 @@
-/* Instantiates kernels_body.inc once per instruction set and dispatches between them. */
+/* Instantiates kernels_body.inc once per instruction set and dispatches between them. Each inclusion
+ * defines the parameters kernels_body.inc lists; it undefines them at its end. */
 #include "CKernels.h"
 
 /* No system headers but stddef.h (from the compiler), so that the file also compiles for other targets. */
@@ -58,17 +59,6 @@ typedef int i4 __attribute__((vector_size(16)));
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
 #include "kernels_body.inc"
-#undef VEC
-#undef VECU
-#undef VECI
-#undef W
-#undef SUFFIX
-#undef FMA
-#undef COL_ROWS
-#undef EVEN_LANES
-#undef ODD_LANES
-#undef COL_VECS
-#undef CH_COLS
 
 #if defined(__x86_64__)
 /* MARK: - AVX2 + FMA: 8 lanes, 16 registers */
@@ -88,17 +78,6 @@ typedef int i8 __attribute__((vector_size(32)));
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
 #include "kernels_body.inc"
-#undef VEC
-#undef VECU
-#undef VECI
-#undef W
-#undef SUFFIX
-#undef FMA
-#undef COL_ROWS
-#undef EVEN_LANES
-#undef ODD_LANES
-#undef COL_VECS
-#undef CH_COLS
 #pragma clang attribute pop
 
 /* MARK: - AVX-512: 16 lanes, 32 registers */
@@ -119,17 +98,6 @@ typedef int i16 __attribute__((vector_size(64)));
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */
 #include "kernels_body.inc"
-#undef VEC
-#undef VECU
-#undef VECI
-#undef W
-#undef SUFFIX
-#undef FMA
-#undef COL_ROWS
-#undef EVEN_LANES
-#undef ODD_LANES
-#undef COL_VECS
-#undef CH_COLS
 #pragma clang attribute pop
 #endif
 
