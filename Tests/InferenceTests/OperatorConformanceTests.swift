@@ -39,7 +39,7 @@ final class OperatorConformanceTests: XCTestCase {
     }
 
     /// Each supported instruction set with vectors along the pixels (in place and packed) and along the
-    /// output channels, and the widest one with two threads (which only convolutions of 4 MMACs or more use).
+    /// output channels, and the widest one with two threads (which only convolutions of 1 MMAC or more use).
     static let kernelVariants: [InferenceOptions] = InstructionSet.supported.flatMap { isa in
         [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels].map {
             InferenceOptions(instructionSet: isa, productOrientation: $0)
@@ -98,7 +98,7 @@ final class OperatorConformanceTests: XCTestCase {
     }
 
     func testLargeConvolutionsSharedAmongThreads() throws {
-        // Over the 4-MMAC threshold: a padded 3x3 (threads share the rows), a 1x1 over the whole plane
+        // Over the 1-MMAC threshold: a padded 3x3 (threads share the rows), a 1x1 over the whole plane
         // (threads share the output channels, 40 of them: blocks of 8 or 16 and a partial one), a
         // small plane with many channels (the channel orientation), and grouped.
         let cases: [([Int], [Int], [Onnx_AttributeProto])] = [

@@ -89,7 +89,7 @@ final class ConvKernel: Kernel {
         // The columns one run of the product computes (see `run(_:)`).
         let columns = layout.pitch == g.outWidth ? g.outPlane
             : short ? (g.outHeight - 1) * layout.pitch + g.outWidth : g.outWidth
-        // Sharing out a product costs a few microseconds: only convolutions of 4 MMACs or more do.
+        // Sharing out a product costs a few microseconds: only convolutions of 1 MMAC or more do.
         let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
         let threads = macs >= Self.threadedMACs ? options.threads : 1
         self.threads = threads
@@ -139,7 +139,7 @@ final class ConvKernel: Kernel {
     static let wideBelow = 64
 
     /// Multiply-accumulates from which a convolution shares its work among the session's threads.
-    static let threadedMACs = 4_000_000
+    static let threadedMACs = 1_000_000
 
     /// Multiply-accumulates from which a convolution times its variants at load time.
     static let tunedMACs = 250_000

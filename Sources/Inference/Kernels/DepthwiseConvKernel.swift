@@ -35,7 +35,7 @@ final class DepthwiseConvKernel: Kernel {
     }
 
     /// Multiply-accumulates from which the channels are shared among the session's threads.
-    static let threadedMACs = 1_000_000
+    static let threadedMACs = 250_000
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
