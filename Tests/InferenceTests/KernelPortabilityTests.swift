@@ -5,14 +5,20 @@ import XCTest
 /// The C kernels build for the CPUs fer-live has no machine for here: aarch64 (Raspberry Pi, ARM kiosks;
 /// the baseline kernels become NEON there) and baseline x86-64, with every warning an error.
 final class KernelPortabilityTests: XCTestCase {
-    /// The toolchain's clang: beside the `swift` that runs the tests, or on PATH.
+    /// The Swift toolchain's clang (the one SwiftPM builds CKernels with): in the first PATH directory
+    /// that holds both `swift` and `clang`. A system clang elsewhere on PATH may be too old for the
+    /// kernels' builtins, so it is not used.
     private func clang() throws -> URL {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         for dir in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent("clang")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            let directory = URL(fileURLWithPath: String(dir))
+            let clang = directory.appendingPathComponent("clang")
+            if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("swift").path),
+               FileManager.default.isExecutableFile(atPath: clang.path) {
+                return clang
+            }
         }
-        throw XCTSkip("no clang on PATH (it comes with the Swift toolchain)")
+        throw XCTSkip("no Swift toolchain with its clang on PATH")
     }
 
     /// Compiles Sources/CKernels/kernels.c for `target`; returns the object's disassembly.
