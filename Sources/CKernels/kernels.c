@@ -167,6 +167,3 @@ void fer_split_phases(int isa, const fer_phases *ph) {
     DISPATCH(isa, split_phases, ph)
 }
 
-void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count) {
-    DISPATCH(isa, epilogue_apply, e, x, count)
-}

@@ -30,16 +30,24 @@ public enum InstructionSet: String, Sendable, CaseIterable, CustomStringConverti
     /// `FER_LIVE_ISA` when it is set (to compare kernels, or to rule one out), else `best`.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InstructionSet {
-        guard let value = environment["FER_LIVE_ISA"], !value.isEmpty else { return best }
+        try chosenInEnvironment(environment) ?? best
+    }
+
+    /// The instruction set `FER_LIVE_ISA` names, or nil when it is not set.
+    static func chosenInEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> InstructionSet? {
+        guard let value = environment["FER_LIVE_ISA"], !value.isEmpty else { return nil }
         guard let isa = InstructionSet(rawValue: value.lowercased()) else {
             throw InferenceError.badOption(
                 "FER_LIVE_ISA=\(value): not one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard isa.isSupported else {
-            throw InferenceError.badOption(
-                "FER_LIVE_ISA=\(value): this CPU does not have it (it has \(supported.map(\.rawValue).joined(separator: ", ")))")
-        }
+        guard isa.isSupported else { throw unsupported("FER_LIVE_ISA=\(value)") }
         return isa
+    }
+
+    /// "`what`: this CPU does not have it (it has ...)".
+    static func unsupported(_ what: String) -> InferenceError {
+        .badOption("\(what): this CPU does not have it (it has \(supported.map(\.rawValue).joined(separator: ", ")))")
     }
 
     public var description: String { rawValue }
@@ -87,16 +95,15 @@ struct KernelOptions {
 
     init(_ options: InferenceOptions) throws {
         if let isa = options.instructionSet {
-            guard isa.isSupported else {
-                throw InferenceError.badOption("instruction set \(isa): this CPU does not have it "
-                    + "(it has \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")))")
-            }
+            guard isa.isSupported else { throw InstructionSet.unsupported("instruction set \(isa)") }
             self.isa = isa
             candidates = [isa]
+        } else if let chosen = try InstructionSet.chosenInEnvironment() {
+            isa = chosen
+            candidates = [chosen]
         } else {
-            let forced = !(ProcessInfo.processInfo.environment["FER_LIVE_ISA"] ?? "").isEmpty
-            isa = try InstructionSet.fromEnvironment()
-            candidates = !forced && isa == .avx512 ? [.avx512, .avx2] : [isa]
+            isa = .best
+            candidates = isa == .avx512 ? [.avx512, .avx2] : [isa]
         }
         guard options.threads >= 1 else {
             throw InferenceError.badOption("threads \(options.threads): must be at least 1")

@@ -97,5 +97,3 @@ typedef struct {
 
 void fer_split_phases(int isa, const fer_phases *ph);
 
-/* Applies an epilogue to a run of values in place. */
-void fer_epilogue_apply(int isa, const fer_epilogue *e, float *x, long count);

@@ -15,8 +15,6 @@ final class ConvKernel: Kernel {
     let scratch: UnsafeMutablePointer<Float>
     /// One product per group.
     private(set) var products: [TileProduct]
-    /// For `splitPhases`: one flag per phase (py * strideW + px), set where some tap reads it.
-    let usedPhaseFlags: [UInt8]
     let isa: InstructionSet
     /// Threads that share each product's output channels (1 for small convolutions).
     let threads: Int
@@ -32,8 +30,8 @@ final class ConvKernel: Kernel {
         var pitch: Int, phaseStride: Int, channelStride: Int
         /// Rows per phase plane.
         var rows: Int
-        /// Phases (py * strideW + px) that some tap reads.
-        var usedPhases: Set<Int>
+        /// One flag per phase (py * strideW + px), set where some tap reads it.
+        var usedPhases: [UInt8]
 
         init(_ g: ConvGeometry) {
             let paddedH = g.height + g.padTop + g.padBottom, paddedW = g.width + g.padLeft + g.padRight
@@ -43,10 +41,10 @@ final class ConvKernel: Kernel {
             pitch = copies ? (paddedW + g.strideW - 1) / g.strideW : g.width
             phaseStride = rows * pitch
             channelStride = copies ? g.strideH * g.strideW * phaseStride : g.inPlane
-            usedPhases = []
+            usedPhases = [UInt8](repeating: 0, count: g.strideH * g.strideW)
             for ky in 0..<g.kernelH {
                 for kx in 0..<g.kernelW {
-                    usedPhases.insert((ky * g.dilationH % g.strideH) * g.strideW + kx * g.dilationW % g.strideW)
+                    usedPhases[(ky * g.dilationH % g.strideH) * g.strideW + kx * g.dilationW % g.strideW] = 1
                 }
             }
         }
@@ -74,7 +72,6 @@ final class ConvKernel: Kernel {
         self.scratch = scratch
         let layout = Layout(geometry)
         self.layout = layout
-        usedPhaseFlags = (0..<geometry.strideH * geometry.strideW).map { layout.usedPhases.contains($0) ? 1 : 0 }
         isa = options.isa
         let cg = g.channels / g.group, mg = g.outChannels / g.group
         var offsets: [Int] = []
@@ -202,7 +199,7 @@ final class ConvKernel: Kernel {
     /// Copies one channel into its zero-padded phase planes (in C: a strided copy is a shuffle per
     /// vector there, and this runs before every padded or strided convolution).
     private func splitPhases(_ plane: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-        usedPhaseFlags.withUnsafeBufferPointer { used in
+        layout.usedPhases.withUnsafeBufferPointer { used in
             var ph = fer_phases(plane: plane, height: g.height, width: g.width, pad_top: Int32(g.padTop),
                                 pad_left: Int32(g.padLeft), stride_h: Int32(g.strideH), stride_w: Int32(g.strideW),
                                 rows: layout.rows, pitch: layout.pitch, phase_stride: layout.phaseStride,
