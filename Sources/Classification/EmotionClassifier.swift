@@ -98,6 +98,7 @@ public final class EmotionClassifier {
         if crop.width != manifest.input.width || crop.height != manifest.input.height {
             crop = crop.resized(width: manifest.input.width, height: manifest.input.height)
         }
+        if let contrast = manifest.input.contrast { crop = contrast.apply(to: crop) }
         var probabilities = try probabilities(of: crop)
         if testTimeAugmentation == .flip {
             let mirrored = try self.probabilities(of: crop.mirrored())

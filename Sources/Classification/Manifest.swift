@@ -11,7 +11,8 @@ import Foundation
 ///  "labels": ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"],
 ///  "face_margin": 0.1, "framing": {"template": [[x, y], ...]}, "source": "...", "license": "..."}
 /// ```
-/// A pixel value `v` (0...255) becomes `(v / scale - mean[c]) / std[c]` for channel `c`.
+/// A pixel value `v` (0...255) becomes `(v / scale - mean[c]) / std[c]` for channel `c`, after the optional
+/// per-crop `input.contrast` stretch (``ContrastStretch``).
 public struct ClassifierManifest: Codable, Sendable, Equatable {
     /// The face margin used when the manifest does not give one.
     public static let defaultFaceMargin: Float = 0.1
@@ -71,9 +72,11 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
         public var scale: Float
         public var mean: [Float]
         public var std: [Float]
+        /// A per-crop contrast stretch before scaling; nil = none.
+        public var contrast: ContrastStretch?
 
         public init(name: String, width: Int, height: Int, color: ColorOrder, layout: Layout = .nchw,
-                    scale: Float, mean: [Float], std: [Float]) {
+                    scale: Float, mean: [Float], std: [Float], contrast: ContrastStretch? = nil) {
             self.name = name
             self.width = width
             self.height = height
@@ -82,10 +85,11 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
             self.scale = scale
             self.mean = mean
             self.std = std
+            self.contrast = contrast
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, width, height, color, layout, scale, mean, std
+            case name, width, height, color, layout, scale, mean, std, contrast
         }
 
         public init(from decoder: any Decoder) throws {
@@ -98,6 +102,7 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
             scale = try container.decode(Float.self, forKey: .scale)
             mean = try container.decode([Float].self, forKey: .mean)
             std = try container.decode([Float].self, forKey: .std)
+            contrast = try container.decodeIfPresent(ContrastStretch.self, forKey: .contrast)
         }
 
         /// An integer field, with a clear error for 64.5 (which JSONDecoder reports as invalid JSON).
@@ -183,7 +188,7 @@ public struct ClassifierManifest: Codable, Sendable, Equatable {
 }
 
 /// Decodes a string enum, rejecting unknown values with a message listing the accepted ones.
-private func decodeManifestEnum<T: RawRepresentable & CaseIterable>(
+func decodeManifestEnum<T: RawRepresentable & CaseIterable>(
     from decoder: any Decoder, what: String
 ) throws -> T where T.RawValue == String {
     let container = try decoder.singleValueContainer()

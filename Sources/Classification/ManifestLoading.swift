@@ -71,6 +71,7 @@ extension ClassifierManifest {
             }
         }
         if input.std.contains(0) { return ("input.std", "contains 0, which would divide by zero") }
+        if let problem = input.contrast?.problem { return ("input.contrast", problem) }
         if output.name.isEmpty { return ("output.name", "must not be empty") }
         if labels.isEmpty { return ("labels", "must name at least one class") }
         if let blank = labels.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {

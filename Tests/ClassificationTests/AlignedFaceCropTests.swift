@@ -109,6 +109,29 @@ final class AlignedFaceCropTests: XCTestCase {
         XCTAssertEqual(try old.crop(frame, box: box),
                        try frame.faceCrop(box: box, margin: 0.1, outputWidth: 48, outputHeight: 48, format: .gray8))
     }
+
+    func testAManifestContrastStretchIsAppliedBeforeTheNetwork() throws {
+        // The same model with and without "contrast": a dim face through the stretching manifest gets what
+        // the plain manifest gives the stretched face, and differs from the plain manifest on the dim face.
+        let dir = try TestPaths.temporaryDirectory()
+        let model = TestPaths.models.appendingPathComponent("emotion/fer_resnet24.onnx")
+        try FileManager.default.copyItem(at: model, to: dir.appendingPathComponent("dim.onnx"))
+        var json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: model.deletingPathExtension().appendingPathExtension("json"))) as! [String: Any]
+        var input = json["input"] as! [String: Any]
+        input["contrast"] = ["method": "stretch", "low_percentile": 1, "high_percentile": 99]
+        json["input"] = input
+        try JSONSerialization.data(withJSONObject: json).write(to: dir.appendingPathComponent("dim.json"))
+        let stretching = try EmotionClassifier(modelURL: dir.appendingPathComponent("dim.onnx"))
+        let plain = try EmotionClassifier(modelURL: model)
+        let face = try plain.crop(try ImageCodec.decode(fileAt: TestPaths.fixtures.appendingPathComponent("two_people.jpg").path, as: .gray8),
+                                  box: Rect(x: 234, y: 23, width: 154, height: 204))
+        var dim = face
+        dim.withUnsafeMutablePixels { p in for i in p.indices { p[i] = 30 + p[i] / 4 } }
+        let stretched = try XCTUnwrap(stretching.manifest.input.contrast).apply(to: dim)
+        XCTAssertEqual(try stretching.classify(face: dim).probabilities, try plain.classify(face: stretched).probabilities)
+        XCTAssertNotEqual(try stretching.classify(face: dim).probabilities, try plain.classify(face: dim).probabilities)
+    }
 }
 
 /// Small synthetic frames.

@@ -238,6 +238,25 @@ final class ManifestTests: XCTestCase {
         try expectInvalid(field: "temperature") { $0["temperature"] = 100 }
     }
 
+    func testContrastStretchIsReadAndChecked() throws {
+        var object = validObject()
+        XCTAssertNil(try ClassifierManifest.decode(try data(object), file: "m.json").input.contrast)
+        setInput("contrast", ["method": "stretch", "low_percentile": 2, "high_percentile": 98])(&object)
+        let manifest = try ClassifierManifest.decode(try data(object), file: "m.json")
+        XCTAssertEqual(manifest.input.contrast, ContrastStretch(lowPercentile: 2, highPercentile: 98, minimumRange: 8))
+        XCTAssertEqual(try ClassifierManifest.decode(try JSONEncoder().encode(manifest), file: "m.json"), manifest)
+        let message = try expectInvalid(field: "input.contrast",
+                                        setInput("contrast", ["method": "stretch", "low_percentile": 99, "high_percentile": 1]))
+        XCTAssertTrue(message.contains("low_percentile < high_percentile"), message)
+        try expectInvalid(field: "input.contrast",
+                          setInput("contrast", ["method": "stretch", "low_percentile": 1, "high_percentile": 120]))
+        try expectInvalid(field: "input.contrast", setInput("contrast", [
+            "method": "stretch", "low_percentile": 1, "high_percentile": 99, "minimum_range": 0,
+        ]))
+        try expectInvalid(field: "input.contrast.method",
+                          setInput("contrast", ["method": "clahe", "low_percentile": 1, "high_percentile": 99]))
+    }
+
     func testTemperatureSharpensOrFlattensProbabilities() {
         let p: [Float] = [0.1, 0.2, 0.7]
         let kind = ClassifierManifest.OutputKind.probabilities
