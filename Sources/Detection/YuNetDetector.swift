@@ -21,6 +21,12 @@ public final class YuNetDetector: FaceDetector {
         /// Scale images to `inputWidth` (true), or take them at their own size, padded to multiples of 32 (false:
         /// the caller has already scaled the frame, e.g. straight from its YUV planes).
         public var scalesInput = true
+        /// With `scalesInput`, false takes images at most `inputWidth` wide at their own size (photos are scaled
+        /// down to `inputWidth`, never up).
+        public var upscales = true
+        /// Time each convolution's variants when a new input size is first seen (worth it for a camera's one
+        /// size; photos of many sizes use rules instead: the first photo of a size would otherwise take seconds).
+        public var tunesKernels = true
         public init() {}
     }
 
@@ -51,7 +57,9 @@ public final class YuNetDetector: FaceDetector {
 
     /// The detector's input size for a frame: width `inputWidth`, height by aspect, both before padding.
     public func inputSize(for image: Image) -> (width: Int, height: Int) {
-        guard options.scalesInput else { return (image.width, image.height) }
+        guard options.scalesInput, options.upscales || image.width > options.inputWidth else {
+            return (image.width, image.height)
+        }
         let width = options.inputWidth
         let height = max(1, Int((Float(image.height) * Float(width) / Float(image.width)).rounded()))
         return (width, height)
@@ -93,7 +101,9 @@ public final class YuNetDetector: FaceDetector {
     private func session(width: Int, height: Int) throws -> InferenceSession {
         let key = "\(width)x\(height)"
         if let session = sessions[key] { return session }
-        let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: [1, 3, height, width]])
+        let session = try InferenceSession(
+            model: model, inputShapes: [model.inputs[0].name: [1, 3, height, width]],
+            options: InferenceOptions(productOrientation: options.tunesKernels ? .measured : .ruled))
         // Keep a handful of sizes (a camera uses one; photos vary).
         if sessions.count >= 8 { sessions.removeAll() }
         sessions[key] = session

@@ -59,6 +59,10 @@ public struct InferenceOptions: Sendable, Equatable {
     public enum ProductOrientation: Sendable, Equatable {
         /// Each convolution times its variants at load time and keeps the fastest (the default).
         case measured
+        /// Chosen by rule, without timing: along the channels for narrow planes with 16 or more outputs, else
+        /// along the pixels in place. For sessions run once or a few times (a photo's own size), where timing
+        /// the variants would cost more than it saves.
+        case ruled
         /// Along the pixels (columns), reading the input in place.
         case columns
         /// Along the pixels, through a contiguous copy of each chunk of input (the pack).

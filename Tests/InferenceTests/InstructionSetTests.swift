@@ -47,7 +47,7 @@ final class InstructionSetTests: XCTestCase {
         var outputs: [InstructionSet: [Float]] = [:]
         for isa in InstructionSet.supported {
             var results: [[Float]] = []
-            for orientation in [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels, .measured] {
+            for orientation in [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels, .measured, .ruled] {
                 let session = try InferenceSession(model: model, inputShapes: ["input": shape],
                                                    options: InferenceOptions(instructionSet: isa,
                                                                              productOrientation: orientation))

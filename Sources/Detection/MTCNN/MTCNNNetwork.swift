@@ -68,7 +68,10 @@ final class MTCNNNetwork {
     func session(batch: Int, height: Int, width: Int) throws -> InferenceSession {
         let key = [batch, height, width]
         if let session = sessions[key] { return session }
-        let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: [batch, 3, height, width]])
+        // Kernels by rule, not timed: R-Net's and O-Net's batch follows the number of candidates, so a new shape
+        // comes up on most frames, and timing each would cost more than it saves.
+        let session = try InferenceSession(model: model, inputShapes: [model.inputs[0].name: [batch, 3, height, width]],
+                                           options: InferenceOptions(productOrientation: .ruled))
         if sessions.count >= 48 || sessionBytes + session.workspaceBytes > Self.sessionBudget {
             sessions.removeAll()
             sessionBytes = 0

@@ -113,11 +113,11 @@ final class ConvKernel: Kernel {
         case .columns: tuned = [(.columns, false)]
         case .packedColumns: tuned = [(.columns, true)]
         case .channels: tuned = [manyChannels ? (.channels, false) : (.columns, false)]
-        case .measured:
+        case .measured, .ruled:
             // Below 0.25 MMACs timing costs more than any choice saves: channels for planes narrower than
             // a few vectors (a 3x3 plane would leave pixel tiles empty and fall to scalar code), else
-            // columns in place.
-            if macs < Self.tunedMACs {
+            // columns in place. `.ruled` applies the same rule to every layer.
+            if macs < Self.tunedMACs || options.orientation == .ruled {
                 tuned = [manyChannels && columns < 64 ? (.channels, false) : (.columns, false)]
             } else {
                 tuned = [(.columns, false), (.columns, true)]

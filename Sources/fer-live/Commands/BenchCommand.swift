@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: model latency (default), tracking quality, and the face detectors side by side.",
         subcommands: [BenchModelsCommand.self, BenchTrackingCommand.self, BenchDetectorsCommand.self, BenchFramingCommand.self,
-                      BenchPipelineCommand.self],
+                      BenchPipelineCommand.self, BenchPhotosCommand.self],
         defaultSubcommand: BenchModelsCommand.self)
 }
 

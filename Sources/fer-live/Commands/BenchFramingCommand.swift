@@ -82,7 +82,7 @@ struct BenchFramingCommand: ParsableCommand {
             do {
                 var detectors: [(DetectorKind, FaceDetector)] = []
                 for kind in DetectorKind.allCases {
-                    detectors.append((kind, try recognition.makeDetector(locator, kind: kind)))
+                    detectors.append((kind, try recognition.makeDetector(locator, kind: kind, yunetWidth: 320)))
                 }
                 let background = try Image(width: canvasSide, height: canvasSide, format: .rgb8, fill: 128)
                 for index in Swift.stride(from: worker, to: samples.count, by: workers) {

@@ -7,6 +7,7 @@ import FaceAnalysis
 import Foundation
 import Synchronization
 import Imaging
+import Pipeline
 
 /// `fer-live bench pipeline`: every labelled face put back into a camera-like frame and read through the
 /// whole path (detect → crop → classify), beside the classifier's accuracy on the same faces directly.
@@ -154,7 +155,8 @@ struct BenchPipelineCommand: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let classifier = try recognition.makeClassifier(locator)
-                let detectors = try kinds.map { ($0, try recognition.makeDetector(locator, kind: $0)) }
+                let liveWidth = AnalyzerConfiguration.automaticDetectionWidth(frameWidth: 640)
+                let detectors = try kinds.map { ($0, try recognition.makeDetector(locator, kind: $0, yunetWidth: liveWidth)) }
                 var local: [String: Tally] = [:]
                 for index in Swift.stride(from: worker, to: samples.count, by: workers) {
                     let sample = samples[index]
