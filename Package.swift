@@ -118,7 +118,7 @@ let package = Package(
             name: "FaceAnalysis",
             dependencies: ["Detection", "Classification", "Imaging", "TextRendering"],
             swiftSettings: cpuSwiftSettings),
-        .target(name: "Evaluation", dependencies: ["Classification"]),
+        .target(name: "Evaluation", dependencies: ["Classification", "Imaging"]),
 
         // MARK: - Tracking: faces followed from frame to frame
         .target(
@@ -182,6 +182,10 @@ let package = Package(
             ],
             swiftSettings: cpuSwiftSettings),
 
+        // MARK: - Fuzzing: every parser of untrusted bytes as a libFuzzer target (./dev.sh fuzz)
+        .target(name: "FuzzTargets", dependencies: ["Capture", "Imaging", "Inference", "Detection", "Classification"]),
+        .executableTarget(name: "fer-live-fuzz", dependencies: ["FuzzTargets"]),
+
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["Imaging", "ONNXProto"], path: "Tests/TestSupport"),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
@@ -211,6 +215,7 @@ let package = Package(
             ]),
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Pipeline", "Imaging", "Classification", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

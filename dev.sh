@@ -4,6 +4,8 @@
 #                         (no ARGS: /dev/video0, or the bundled demo clip when there is no camera)
 #   ./dev.sh test   install what the tests need too, build, run the whole test suite
 #   ./dev.sh bench [SECS]    the live-pipeline benchmarks;  ./dev.sh soak [FRAMES]   the service soak (1M frames)
+#   ./dev.sh fuzz            list the fuzz targets, one name a line
+#   ./dev.sh fuzz TARGET|all SECONDS   run libFuzzer (with AddressSanitizer) on one parser, or on each in turn
 #   ./dev.sh install [PREFIX]   build, install the binary, models, systemd units and example settings
 #                         (PREFIX default /usr/local; DESTDIR=/tmp/stage stages everything below /tmp/stage)
 set -euo pipefail
@@ -69,6 +71,41 @@ test)
     swift build -c release --product fer-live
     OPENBLAS_NUM_THREADS=1 swift test -c release --skip-build
     ;;
+fuzz)
+    install_packages "${RUNTIME_PACKAGES[@]}"
+    # libFuzzer and AddressSanitizer in their own build tree. SwiftPM hands the compiler only the last
+    # --sanitize, so both are repeated as one -sanitize= (else the code has no coverage instrumentation).
+    swift build --scratch-path .build/fuzz --sanitize=fuzzer --sanitize=address \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFER_LIVE_FUZZING --product fer-live-fuzz >&2
+    fuzzer=.build/fuzz/debug/fer-live-fuzz
+    targets=$(FER_LIVE_FUZZ_TARGET=list "$fuzzer")
+    if [ -z "${2:-}" ]; then cut -f1 <<<"$targets"; exit 0; fi
+    seconds="${3:-60}"
+    if [ "$2" = all ]; then names=$(cut -f1 <<<"$targets"); else names="$2"; fi
+    status=0
+    for name in $names; do
+        line=$(awk -F'\t' -v n="$name" '$1 == n' <<<"$targets")
+        if [ -z "$line" ]; then
+            echo "dev.sh fuzz: unknown target '$name' (choose from: $(cut -f1 <<<"$targets" | tr '\n' ' '))" >&2
+            exit 2
+        fi
+        corpus=.build/fuzz-corpus/$name artifacts=.build/fuzz-artifacts/$name
+        mkdir -p "$corpus" "$artifacts"
+        echo "==> fuzz $name for ${seconds}s (corpus $corpus, seeds Tests/Fuzz/Seeds/$name)" >&2
+        # SWIFT_BACKTRACE=enable=no: a crash exits at once instead of waiting on swift-backtrace.
+        if ! SWIFT_BACKTRACE=enable=no FER_LIVE_FUZZ_TARGET="$name" "$fuzzer" -max_total_time="$seconds" \
+            -max_len="$(cut -f2 <<<"$line")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+            -artifact_prefix="$artifacts/" "$corpus" "Tests/Fuzz/Seeds/$name" 2>"$artifacts/log.txt"; then
+            status=1
+            echo "!!! $name failed: $(grep -m1 -E 'ERROR|Fatal error|deadly signal|Test unit written' "$artifacts/log.txt" || tail -1 "$artifacts/log.txt")" >&2
+            echo "    input: $(ls -t "$artifacts"/crash-* "$artifacts"/timeout-* "$artifacts"/oom-* 2>/dev/null | head -1); log $artifacts/log.txt" >&2
+            echo "    fix it, then commit the input to Tests/Fuzz/Crashes/$name/ (FuzzRegressionTests replays it)" >&2
+        fi
+        # The summary: executions, coverage, corpus size.
+        grep -E '^#[0-9]+[[:space:]]+DONE' "$artifacts/log.txt" | sed "s/^/    $name: /" >&2 || true
+    done
+    exit $status
+    ;;
 install)
     install_packages "${RUNTIME_PACKAGES[@]}"
     swift build -c release --product fer-live
@@ -93,7 +130,7 @@ install)
     echo "    full-screen overlay in a desktop session:  systemctl --user enable --now fer-live-kiosk"
     ;;
 *)
-    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh install [PREFIX]" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh fuzz [TARGET|all SECONDS] | ./dev.sh install [PREFIX]" >&2
     exit 2
     ;;
 esac
