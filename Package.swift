@@ -171,19 +171,22 @@ let package = Package(
         // MARK: - Reporting: event logs → a page and a CSV for the people who asked the question
         .target(name: "Reporting", dependencies: ["CZlib", "Classification"]),
 
+        // MARK: - Settings: `key = value` files whose keys are the run command's long options
+        .target(name: "Settings"),
+
         // MARK: - The command-line tool
         .executableTarget(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                "Service", "HTTPAPI", "Reporting", "MQTT",
+                "Service", "HTTPAPI", "Reporting", "MQTT", "Settings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Fuzzing: every parser of untrusted bytes as a libFuzzer target (./dev.sh fuzz)
-        .target(name: "FuzzTargets", dependencies: ["Capture", "Imaging", "Inference", "Detection", "Classification"]),
+        .target(name: "FuzzTargets", dependencies: ["Capture", "Imaging", "Inference", "Detection", "Classification", "Settings"]),
         .executableTarget(name: "fer-live-fuzz", dependencies: ["FuzzTargets"]),
 
         // MARK: - Tests
@@ -216,6 +219,7 @@ let package = Package(
         .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Pipeline", "Imaging", "Classification", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Settings
 
 /// The `fer-live` command: faces and their emotions, live from cameras and video, or from photos.
 @main
