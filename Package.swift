@@ -186,7 +186,12 @@ let package = Package(
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Fuzzing: every parser of untrusted bytes as a libFuzzer target (./dev.sh fuzz)
-        .target(name: "FuzzTargets", dependencies: ["Capture", "Imaging", "Inference", "Detection", "Classification", "Settings"]),
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Capture", "V4L2Emulation", "Imaging", "Inference", "Detection", "Classification", "Settings",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(name: "fer-live-fuzz", dependencies: ["FuzzTargets"]),
 
         // MARK: - Tests

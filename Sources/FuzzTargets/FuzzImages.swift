@@ -13,4 +13,15 @@ enum FuzzImages {
         }
         return try! Image(width: 48, height: 48, format: .gray8, pixels: pixels)
     }()
+
+    /// 64x48 RGB colour bars: the picture an emulated camera films.
+    static let colour64: Image = {
+        var image = try! Image(width: 64, height: 48, format: .rgb8, fill: 0)
+        for y in 0..<48 {
+            for x in 0..<64 {
+                image.setPixel(x: x, y: y, to: RGB(r: UInt8(x * 4), g: UInt8(y * 5), b: UInt8((x + y) * 2)))
+            }
+        }
+        return image
+    }()
 }
