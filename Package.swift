@@ -190,7 +190,7 @@ let package = Package(
             name: "FuzzTargets",
             dependencies: [
                 "Capture", "V4L2Emulation", "Imaging", "Inference", "Detection", "Classification", "Settings",
-                .product(name: "Logging", package: "swift-log"),
+                "FaceAnalysis", "HTTPAPI", .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "fer-live-fuzz", dependencies: ["FuzzTargets"]),
 

@@ -93,7 +93,7 @@ fuzz)
         mkdir -p "$corpus" "$artifacts"
         echo "==> fuzz $name for ${seconds}s (corpus $corpus, seeds Tests/Fuzz/Seeds/$name)" >&2
         # SWIFT_BACKTRACE=enable=no: a crash exits at once instead of waiting on swift-backtrace.
-        if ! SWIFT_BACKTRACE=enable=no FER_LIVE_FUZZ_TARGET="$name" "$fuzzer" -max_total_time="$seconds" \
+        if ! SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=Tests/Fuzz/lsan.supp FER_LIVE_FUZZ_TARGET="$name" "$fuzzer" -max_total_time="$seconds" \
             -max_len="$(cut -f2 <<<"$line")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$artifacts/" "$corpus" "Tests/Fuzz/Seeds/$name" 2>"$artifacts/log.txt"; then
             status=1

@@ -33,7 +33,7 @@ public struct FuzzTarget: Sendable {
 /// Every fuzz target, one per parser.
 public enum FuzzTargets {
     public static let all: [FuzzTarget] = [
-        .mjpeg, .y4m, .image, .frame, .onnx, .haar, .manifest, .settings, .v4l2,
+        .mjpeg, .y4m, .image, .frame, .onnx, .haar, .manifest, .settings, .v4l2, .http,
     ]
 
     /// The target called `name`, or nil.
