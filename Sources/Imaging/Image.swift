@@ -2,6 +2,10 @@
 public struct Image: Sendable, Equatable {
     /// The largest width or height accepted anywhere in Imaging (decoders reject larger images).
     public static let maximumDimension = 32_768
+    /// The most pixels a decoder accepts from a header (8192 x 8192, 200 MB as RGB; a 50-megapixel photo fits).
+    /// A few bytes of JPEG or PNG header can otherwise claim 32768 x 32768 and make the decoder allocate
+    /// gigabytes before the data turns out to be missing (found by `./dev.sh fuzz mjpeg`).
+    public static let maximumDecodedPixels = 8192 * 8192
 
     /// Width in pixels (at least 1).
     public let width: Int

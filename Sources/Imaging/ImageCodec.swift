@@ -41,7 +41,8 @@ public enum ImageCodec {
         guard width > 0, height > 0 else {
             throw ImagingError.zeroDimensions(name: name, width: width, height: height)
         }
-        guard width <= Image.maximumDimension, height <= Image.maximumDimension else {
+        guard width <= Image.maximumDimension, height <= Image.maximumDimension,
+              width * height <= Image.maximumDecodedPixels else {
             throw ImagingError.dimensionsTooLarge(name: name, width: width, height: height)
         }
     }

@@ -16,7 +16,8 @@ public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedEncoding(name: String, detail: String)
     /// The header declares a zero width or height.
     case zeroDimensions(name: String, width: Int, height: Int)
-    /// The header declares more than `Image.maximumDimension` pixels on a side.
+    /// The header declares more than `Image.maximumDimension` pixels on a side, or more than
+    /// `Image.maximumDecodedPixels` in all.
     case dimensionsTooLarge(name: String, width: Int, height: Int)
     /// An `Image` was built with impossible dimensions or a wrong-sized buffer.
     case invalidImage(String)
@@ -52,7 +53,10 @@ public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .zeroDimensions(let name, let width, let height):
             return "\(name): image has zero size (\(width)x\(height))"
         case .dimensionsTooLarge(let name, let width, let height):
-            return "\(name): image is \(width)x\(height), more than \(Image.maximumDimension) pixels on a side"
+            if width > Image.maximumDimension || height > Image.maximumDimension {
+                return "\(name): image is \(width)x\(height), more than \(Image.maximumDimension) pixels on a side"
+            }
+            return "\(name): image is \(width)x\(height), more than \(Image.maximumDecodedPixels / 1_000_000) megapixels"
         case .invalidImage(let detail):
             return "invalid image: \(detail)"
         case .invalidArgument(let operation, let detail):

@@ -144,6 +144,20 @@ final class DecodeErrorTests: XCTestCase {
         assertDecodeFails(jpegPath) { $0 == .dimensionsTooLarge(name: jpegPath, width: 501, height: 50_000) }
     }
 
+    func testAHeaderClaimingTooManyPixelsFailsBeforeAnyAllocation() throws {
+        // 20000 x 20000 is within the per-side limit but 400 megapixels: 1.2 GB as RGB for a 130 kB file.
+        let jpeg = TestImages.jpegWithFrameSize(try fixtureBytes("kit_with_rose.jpg"), width: 20_000, height: 20_000)
+        let jpegPath = try write(jpeg, "huge.jpg")
+        assertDecodeFails(jpegPath) { $0 == .dimensionsTooLarge(name: jpegPath, width: 20_000, height: 20_000) }
+        XCTAssertThrowsError(try ImageCodec.decode(fileAt: jpegPath, as: .rgb8)) { error in
+            XCTAssertEqual("\(error)", "\(jpegPath): image is 20000x20000, more than 67 megapixels")
+        }
+        let yuv = try JPEGYUVDecoder()
+        XCTAssertThrowsError(try yuv.decode(jpeg, name: "frame")) { error in
+            XCTAssertEqual(error as? ImagingError, .dimensionsTooLarge(name: "frame", width: 20_000, height: 20_000))
+        }
+    }
+
     func testImageInitValidates() {
         XCTAssertThrowsError(try Image(width: 0, height: 3, format: .gray8, pixels: []))
         XCTAssertThrowsError(try Image(width: 2, height: 2, format: .rgb8, pixels: [1, 2, 3]))
