@@ -6,6 +6,8 @@
 #   ./dev.sh bench [SECS]    the live-pipeline benchmarks;  ./dev.sh soak [FRAMES]   the service soak (1M frames)
 #   ./dev.sh fuzz            list the fuzz targets, one name a line
 #   ./dev.sh fuzz TARGET|all SECONDS   run libFuzzer (with AddressSanitizer) on one parser, or on each in turn
+#                         (FER_LIVE_FUZZ_SEED=N repeats a run's mutations; CI uses 1)
+#   ./dev.sh sanitize        the concurrent tests under ThreadSanitizer, then the whole suite under AddressSanitizer
 #   ./dev.sh install [PREFIX]   build, install the binary, models, systemd units and example settings
 #                         (PREFIX default /usr/local; DESTDIR=/tmp/stage stages everything below /tmp/stage)
 set -euo pipefail
@@ -94,7 +96,7 @@ fuzz)
         echo "==> fuzz $name for ${seconds}s (corpus $corpus, seeds Tests/Fuzz/Seeds/$name)" >&2
         # SWIFT_BACKTRACE=enable=no: a crash exits at once instead of waiting on swift-backtrace.
         if ! SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=Tests/Fuzz/lsan.supp FER_LIVE_FUZZ_TARGET="$name" "$fuzzer" -max_total_time="$seconds" \
-            -max_len="$(cut -f2 <<<"$line")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+            -max_len="$(cut -f2 <<<"$line")" -seed="${FER_LIVE_FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=1536 -malloc_limit_mb=512 -print_final_stats=1 \
             -artifact_prefix="$artifacts/" "$corpus" "Tests/Fuzz/Seeds/$name" 2>"$artifacts/log.txt"; then
             status=1
             echo "!!! $name failed: $(grep -m1 -E 'ERROR|Fatal error|deadly signal|Test unit written' "$artifacts/log.txt" || tail -1 "$artifacts/log.txt")" >&2
@@ -105,6 +107,25 @@ fuzz)
         grep -E '^#[0-9]+[[:space:]]+DONE' "$artifacts/log.txt" | sed "s/^/    $name: /" >&2 || true
     done
     exit $status
+    ;;
+sanitize)
+    install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    python_env
+    # Debug builds in their own trees (a sanitizer changes every object file). SWIFT_BACKTRACE=enable=no lets a
+    # sanitizer report end the process at once.
+    export OPENBLAS_NUM_THREADS=1 SWIFT_BACKTRACE=enable=no
+    echo "==> ThreadSanitizer: pipeline, capture (emulated camera, unplug/replug), service (notify, SIGTERM), HTTP" >&2
+    swift build --scratch-path .build/tsan --sanitize=thread --product fer-livePackageTests
+    TSAN_OPTIONS=halt_on_error=1 swift test --scratch-path .build/tsan --sanitize=thread --skip-build \
+        --filter 'PipelineTests|CaptureTests|ServiceTests|HTTPAPITests'
+    # Release: the conformance and accuracy tests run real models on real data, which takes hours in debug.
+    echo "==> AddressSanitizer: every test" >&2
+    swift build -c release --scratch-path .build/asan --sanitize=address --product fer-livePackageTests
+    swift build -c release --scratch-path .build/asan --sanitize=address --product fer-live
+    # Leaks are checked per input by ./dev.sh fuzz, not here: at a process's exit LeakSanitizer reports Swift
+    # values whose references carry spare bits (enum payloads, dictionary storage) as leaked, and the CLI
+    # tests' fer-live processes would fail on those reports.
+    ASAN_OPTIONS=detect_leaks=0 swift test -c release --scratch-path .build/asan --sanitize=address --skip-build
     ;;
 install)
     install_packages "${RUNTIME_PACKAGES[@]}"
@@ -130,7 +151,7 @@ install)
     echo "    full-screen overlay in a desktop session:  systemctl --user enable --now fer-live-kiosk"
     ;;
 *)
-    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh fuzz [TARGET|all SECONDS] | ./dev.sh install [PREFIX]" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh fuzz [TARGET|all SECONDS] | ./dev.sh sanitize | ./dev.sh install [PREFIX]" >&2
     exit 2
     ;;
 esac
