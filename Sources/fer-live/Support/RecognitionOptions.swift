@@ -98,7 +98,8 @@ struct RecognitionOptions: ParsableArguments {
             var options = YuNetDetector.Options()
             if let width = detectorWidth ?? yunetWidth {
                 options.inputWidth = width
-            } else {
+            } else if scalesInput {
+                // Photos: each a size of its own, so kernels by rule rather than timed per size.
                 options.inputWidth = Self.photoDetectorWidth
                 options.upscales = false
                 options.tunesKernels = false
