@@ -118,7 +118,7 @@ let package = Package(
             name: "FaceAnalysis",
             dependencies: ["Detection", "Classification", "Imaging", "TextRendering"],
             swiftSettings: cpuSwiftSettings),
-        .target(name: "Evaluation", dependencies: ["Classification", "Imaging"]),
+        .target(name: "Evaluation", dependencies: ["Classification", "Imaging", "Tracking"]),
 
         // MARK: - Tracking: faces followed from frame to frame
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tracking
 
 /// Hand-checked face boxes for a folder of photos (`Tests/Benchmarks/photo_faces.json`): what a detector
 /// should find, and regions where a detection counts neither way.
@@ -111,27 +112,17 @@ public struct PhotoDetectionScore: Sendable, Equatable {
     /// IoU a detection needs with a truth face to find it (hand boxes and detector boxes frame a face differently).
     public static let matchIoU: Float = 0.4
 
-    /// Scores `detections` (photo pixels) against `truth`: greedy one-to-one matching by IoU, best pairs first;
-    /// an unmatched detection whose area lies at least half inside an ignore region is ignored.
+    /// Scores `detections` (photo pixels) against `truth`: one-to-one matching by IoU, best pairs first (the
+    /// tracker's `BoxAssociation`); an unmatched detection whose area lies at least half inside an ignore region
+    /// is ignored.
     public init(detections: [Rect], truth: PhotoFaceTruth.Photo) {
         faces = truth.faces.count
         largeFaces = truth.faces.filter { $0.height >= Self.largeFaceHeight }.count
-        var pairs: [(iou: Float, detection: Int, face: Int)] = []
-        for (d, box) in detections.enumerated() {
-            for (f, face) in truth.faces.enumerated() {
-                let iou = box.iou(face)
-                if iou >= Self.matchIoU { pairs.append((iou, d, f)) }
-            }
-        }
-        var usedDetections = Set<Int>(), usedFaces = Set<Int>()
-        for pair in pairs.sorted(by: { $0.iou > $1.iou })
-        where !usedDetections.contains(pair.detection) && !usedFaces.contains(pair.face) {
-            usedDetections.insert(pair.detection)
-            usedFaces.insert(pair.face)
-            found += 1
-            if truth.faces[pair.face].height >= Self.largeFaceHeight { largeFound += 1 }
-        }
-        for (d, box) in detections.enumerated() where !usedDetections.contains(d) {
+        let pairs = BoxAssociation.match(detections, truth.faces, minIoU: Self.matchIoU)
+        found = pairs.count
+        largeFound = pairs.filter { truth.faces[$0.column].height >= Self.largeFaceHeight }.count
+        let matched = Set(pairs.map(\.row))
+        for (d, box) in detections.enumerated() where !matched.contains(d) {
             let area = box.width * box.height
             let inIgnore = truth.ignore.contains { region in
                 let overlap = box.intersection(region)

@@ -5,6 +5,7 @@ import FaceAnalysis
 import Foundation
 import Imaging
 import Pipeline
+import Tracking
 
 /// `fer-live bench detectors`: YuNet, MTCNN and Haar side by side on photos and a clip.
 struct BenchDetectorsCommand: ParsableCommand {
@@ -133,9 +134,9 @@ struct BenchDetectorsCommand: ParsableCommand {
             for (b, kb) in kinds.enumerated() where a != b {
                 var matched = 0, total = 0, iouSum = 0.0
                 for (fa, fb) in zip(found[a], found[b]) {
-                    let pairs = Self.match(fa.map(\.box), fb.map(\.box), minIoU: 0.5)
+                    let pairs = BoxAssociation.match(fa.map(\.box), fb.map(\.box), minIoU: 0.5)
                     matched += pairs.count
-                    iouSum += pairs.reduce(0) { $0 + Double($1) }
+                    iouSum += pairs.reduce(0) { $0 + Double($1.iou) }
                     total += fa.count
                 }
                 agreement.append(Agreement(reference: ka.rawValue, other: kb.rawValue, matched: matched, of: total,
@@ -145,22 +146,6 @@ struct BenchDetectorsCommand: ParsableCommand {
         let report = Report(photos: photoFolder, photo_count: images.count, clip: clipPath, clip_frames: frameCount,
                             clip_width: clipWidth, rows: rows, agreement: agreement)
         if json { try JSONOutput.print(report) } else { print(Self.markdown(report, kinds: kinds)) }
-    }
-
-    /// Greedy one-to-one matching by IoU (best pairs first); the IoUs of the matched pairs.
-    static func match(_ a: [Rect], _ b: [Rect], minIoU: Float) -> [Float] {
-        var pairs: [(Float, Int, Int)] = []
-        for (i, ra) in a.enumerated() {
-            for (j, rb) in b.enumerated() {
-                let iou = ra.iou(rb)
-                if iou >= minIoU { pairs.append((iou, i, j)) }
-            }
-        }
-        var usedA = Set<Int>(), usedB = Set<Int>(), matched: [Float] = []
-        for (iou, i, j) in pairs.sorted(by: { $0.0 > $1.0 }) where !usedA.contains(i) && !usedB.contains(j) {
-            usedA.insert(i); usedB.insert(j); matched.append(iou)
-        }
-        return matched
     }
 
     static func markdown(_ r: Report, kinds: [DetectorKind]) -> String {

@@ -116,15 +116,13 @@ struct BenchPhotosCommand: ParsableCommand {
         let thresholds = try thresholdValues.sorted()
         var rows: [Row] = []
         for width in try widthValues {
-            var options = YuNetDetector.Options()
+            // As `fer-live image` runs photos, at the given width instead where there is one.
+            var options = RecognitionOptions.photoYuNetOptions
             options.scoreThreshold = thresholds[0]
             if let width {
                 options.inputWidth = width
-            } else {
-                options.inputWidth = RecognitionOptions.photoDetectorWidth
-                options.upscales = false
+                options.upscales = true
             }
-            options.tunesKernels = false  // as `fer-live image` runs photos
             let detector = try YuNetDetector(modelURL: locator.detector, options: options)
             var detections: [[DetectedFace]] = [], times: [Double] = []
             for image in images {

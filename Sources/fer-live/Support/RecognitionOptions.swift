@@ -11,6 +11,16 @@ struct RecognitionOptions: ParsableArguments {
     /// counts in the shared photos, at the photos' own size 99 %, with fewer false faces.
     static let photoDetectorWidth = 1920
 
+    /// YuNet as photos use it: scaled down to `photoDetectorWidth`, never enlarged, kernels by rule (each photo
+    /// may be a size of its own, so timing kernels per size would cost more than it saves).
+    static var photoYuNetOptions: YuNetDetector.Options {
+        var options = YuNetDetector.Options()
+        options.inputWidth = photoDetectorWidth
+        options.upscales = false
+        options.tunesKernels = false
+        return options
+    }
+
     @Option(help: "Folder of the models (default: found beside the binary or in the build tree).")
     var models: String?
 
@@ -95,15 +105,9 @@ struct RecognitionOptions: ParsableArguments {
                       yunetWidth: Int? = nil) throws -> FaceDetector {
         switch kind ?? detector {
         case .yunet:
-            var options = YuNetDetector.Options()
-            if let width = detectorWidth ?? yunetWidth {
-                options.inputWidth = width
-            } else if scalesInput {
-                // Photos: each a size of its own, so kernels by rule rather than timed per size.
-                options.inputWidth = Self.photoDetectorWidth
-                options.upscales = false
-                options.tunesKernels = false
-            }
+            let width = detectorWidth ?? yunetWidth
+            var options = width == nil && scalesInput ? Self.photoYuNetOptions : YuNetDetector.Options()
+            if let width { options.inputWidth = width }
             options.scalesInput = scalesInput
             if let scoreThreshold { options.scoreThreshold = scoreThreshold }
             return try YuNetDetector(modelURL: locator.detector, options: options)
