@@ -32,7 +32,8 @@ public final class EmulatedDevice: @unchecked Sendable {
     private var stalled = false
     private var pendingWouldBlock = 0
     private var scheduled: [Int: [EmulatedFault]] = [:]
-    private var corruptNext = false
+    /// Frames still to come out as garbage (`.corruptFrame` faults add one each).
+    private var corruptRemaining = 0
     private var errorNext = false
     private var stats = EmulatedDeviceStatistics()
 
@@ -127,8 +128,7 @@ public final class EmulatedDevice: @unchecked Sendable {
     /// Ends a stall: frames flow again.
     public func resume() {
         lock.lock()
-        stalled = false
-        nextFrameTime = MonotonicClock.now + interval.seconds
+        resumeLocked()
         lock.broadcast()
         lock.unlock()
     }
@@ -143,6 +143,17 @@ public final class EmulatedDevice: @unchecked Sendable {
 
     // MARK: - Driver side (called by the system with the lock held)
 
+    /// Applies a fault named by the control file (the system's lock is held).
+    func injectLocked(_ fault: EmulatedFault) {
+        applyLocked(fault)
+    }
+
+    /// Ends a stall (the system's lock is held).
+    func resumeLocked() {
+        stalled = false
+        nextFrameTime = MonotonicClock.now + interval.seconds
+    }
+
     func unplugLocked() {
         guard present else { return }
         present = false
@@ -154,7 +165,7 @@ public final class EmulatedDevice: @unchecked Sendable {
         switch fault {
         case .wouldBlock(let count): pendingWouldBlock += count
         case .stall: stalled = true
-        case .corruptFrame: corruptNext = true
+        case .corruptFrame: corruptRemaining += 1
         case .errorFlag: errorNext = true
         case .unplug: unplugLocked()
         }
@@ -165,7 +176,7 @@ public final class EmulatedDevice: @unchecked Sendable {
         owner = nil
         stalled = false
         pendingWouldBlock = 0
-        corruptNext = false
+        corruptRemaining = 0
         errorNext = false
         formatIndex = 0
         if let range = configuration.formats.first?.range {
@@ -242,9 +253,9 @@ public final class EmulatedDevice: @unchecked Sendable {
         let buffer = buffers[queued.removeFirst()]
         let format = pixelFormats[formatIndex]
         var bytes: [UInt8]
-        if corruptNext {
+        if corruptRemaining > 0 {
             bytes = FrameSynthesizer.corruptJPEG(seed: number)
-            corruptNext = false
+            corruptRemaining -= 1
         } else {
             bytes = synthesizer.frame(number, format: format, width: width, height: height,
                                       linePadding: configuration.linePadding) ?? []

@@ -277,6 +277,14 @@ public final class EmulatedV4L2System: V4L2System, @unchecked Sendable {
             case "present":
                 let path = words.count > 1 ? words[1] : device.currentPath
                 if !device.present || path != device.currentPath { device.replugLocked(at: path) }
+            case "corrupt":
+                // "corrupt N #tag": the next N frames are garbage; a new tag makes the same count a new burst.
+                let count = words.count > 1 ? Int(words[1]) ?? 1 : 1
+                for _ in 0..<min(max(count, 0), 100_000) { device.injectLocked(.corruptFrame) }
+            case "stall":
+                device.injectLocked(.stall)
+            case "resume":
+                device.resumeLocked()
             default:
                 continue
             }

@@ -10,7 +10,9 @@ import Imaging
 ///                   "clock": "realtime"}]}
 ///
 /// Frame paths are relative to the spec's folder. Writing "absent" into the control file unplugs
-/// the device, "present" plugs it back ("present /dev/video2" at another node).
+/// the device, "present" plugs it back ("present /dev/video2" at another node). "corrupt N" makes the
+/// next N frames garbage (a broken USB transfer), "stall" stops the frames and "resume" restarts them; a
+/// command acts when the file's content changes, so append a tag ("corrupt 50 #2") to repeat one.
 public struct EmulationSpec: Codable, Sendable, Equatable {
     public var devices: [EmulatedDeviceConfiguration]
 

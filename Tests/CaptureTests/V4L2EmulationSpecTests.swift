@@ -63,6 +63,34 @@ final class V4L2EmulationSpecTests: XCTestCase {
         XCTAssertEqual(system.openDescriptorCount, 0)
     }
 
+    func testControlFileCorruptsABurstOfFrames() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("two_people.jpg"),
+                                         to: directory.appendingPathComponent("face.jpg"))
+        let control = directory.appendingPathComponent("camera.control").path
+        try "present\n".write(toFile: control, atomically: true, encoding: .utf8)
+        let spec = try writeSpec("""
+            {"devices": [{"path": "/dev/video0", "formats": [{"format": "mjpeg", "sizes": [{"width": 320, "height": 240, "fps": [60]}]}],
+               "frames": ["face.jpg"], "control": "\(control)", "clock": "realtime"}]}
+            """, in: directory)
+        let system = try EmulatedV4L2System.load(specAt: spec)
+        let source = try CameraSource(path: "/dev/video0", system: system)
+        defer { source.cancel() }
+        func decodable(_ count: Int) throws -> [Bool] {
+            try frames(from: source, count: count).map { (try? ImageCodec.decode(data: $0.bytes, as: .rgb8)) != nil }
+        }
+        XCTAssertEqual(try decodable(2), [true, true])
+        try "corrupt 4 #1\n".write(toFile: control, atomically: true, encoding: .utf8)
+        let burst = try decodable(12)
+        let bad = burst.filter { !$0 }.count
+        XCTAssertEqual(bad, 4, "\(burst)")
+        // Contiguous: once the burst starts, four garbage frames in a row, then good ones.
+        let start = try XCTUnwrap(burst.firstIndex(of: false))
+        XCTAssertEqual(Array(burst[start..<(start + 4)]), [false, false, false, false])
+        XCTAssertEqual(source.reconnectionCount, 0)
+    }
+
     func testSpecErrorsNameTheFile() throws {
         let directory = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
