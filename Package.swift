@@ -141,10 +141,15 @@ let package = Package(
             dependencies: ["CSDL2", "Imaging", "TextRendering"],
             swiftSettings: cpuSwiftSettings),
 
-        // MARK: - Service: systemd integration
+        // MARK: - Service: systemd integration and the daemon's lifecycle (one ServiceGroup)
         .target(
             name: "Service",
-            dependencies: ["Pipeline", "Capture", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Pipeline", "Capture", "HTTPAPI", "MQTT",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - HTTP API: metrics, health, tracks, events
@@ -182,6 +187,7 @@ let package = Package(
                 "Service", "HTTPAPI", "Reporting", "MQTT", "Settings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: cpuSwiftSettings),
 
@@ -214,7 +220,9 @@ let package = Package(
         .testTarget(name: "PipelineTests",
                     dependencies: ["Pipeline", "Capture", "Imaging", "Detection", "Classification", "FaceAnalysis", "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ServiceTests",
-                    dependencies: ["Service", "Pipeline", "Capture", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+                    dependencies: ["Service", "Pipeline", "Capture", "Classification", "Detection", "FaceAnalysis", "Imaging",
+                                   "Tracking", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Capture
+import Classification
 import FaceAnalysis
 import Foundation
 import HTTPAPI
 import Logging
-import MQTT
 import Pipeline
 import Service
+import ServiceLifecycle
 import Synchronization
 import Tracking
 
@@ -39,24 +40,54 @@ struct RunCommand: ParsableCommand {
         let logger = LogSetup.makeLogger(level: output.logLevel)
         // Keep freed frame buffers mapped: fresh multi-megabyte allocations fault their pages in again every frame.
         FrameBufferAllocator.retainFreedFrameBuffers()
-        let frameSource: FrameSource
-        let resolved: SourceResolver.Resolved
+        let (frameSource, resolved) = try openSource(logger: logger)
+        let locator = try recognition.locator()
+        let classifier = try recognition.makeClassifier(locator)
+        let analyzer = try makeAnalyzer(locator: locator, classifier: classifier, source: frameSource, resolved: resolved)
+        let window = openWindow(source: frameSource, logger: logger)
+        let monitor = ServiceMonitor(notifier: makeNotifier(logger: logger), logger: logger)
+        let sinks = try LiveSinks(
+            source: frameSource, classifier: classifier, monitor: monitor, window: window?.sink, output: output,
+            http: httpOptions, mqtt: mqttOptions, logger: logger)
+        var options = LivePipeline.Options()
+        options.statsInterval = output.statsInterval
+        options.maxFrames = files.maxFrames
+        options.duration = files.duration
+        if files.realtime { options.dropWhenBehind = true }
+        let pipeline = try LivePipeline(
+            source: frameSource, analyzer: analyzer, eventSinks: sinks.eventSinks, frameSinks: sinks.frameSinks,
+            perFrame: sinks.perFrame, logger: logger, options: options)
+        let http = try startHTTP(state: sinks.liveState, pipeline: pipeline, logger: logger)
+
+        let totals = try runServices(
+            pipeline: pipeline, monitor: monitor, http: http, sinks: sinks, window: window, logger: logger)
+        logger.info("done", metadata: [
+            "frames.analyzed": "\(totals.framesAnalyzed)", "frames.dropped": "\(totals.framesDropped)",
+            "frames.skipped": "\(totals.framesSkipped)", "latency.p99_ms": "\(round1(totals.latencyP99))",
+            "cpu.percent": "\(round1(totals.cpuPercent))",
+        ])
+    }
+
+    /// The source the argument names (a camera, a file, a pipe, a folder or the demo clip), opened.
+    private func openSource(logger: Logger) throws -> (FrameSource, SourceResolver.Resolved) {
         do {
             let system = try SourceResolver.system(logger: logger)
-            resolved = try SourceResolver.resolve(source, system: system, logger: logger, models: recognition.models)
-            frameSource = try resolved.open(camera: camera, files: files, system: system, logger: logger)
+            let resolved = try SourceResolver.resolve(source, system: system, logger: logger, models: recognition.models)
+            return (try resolved.open(camera: camera, files: files, system: system, logger: logger), resolved)
         } catch {
             Diagnostics.error("\(error)")
             throw ExitCode(1)
         }
+    }
 
-        let locator = try recognition.locator()
-        let classifier = try recognition.makeClassifier(locator)
+    /// Detector, classifier and tracker, configured for the kind of source.
+    private func makeAnalyzer(locator: ModelLocator, classifier: EmotionClassifier, source: FrameSource,
+                              resolved: SourceResolver.Resolved) throws -> FrameAnalyzer {
         var configuration = try analysis.configuration(detectorWidth: recognition.detectorWidth)
         if case .demo = resolved, recognition.detectorWidth == nil {
             configuration.detectionWidth = 640  // the demo clip's faces are 20-30 px: detect at full width
         }
-        if frameSource is ImageFolderSource {
+        if source is ImageFolderSource {
             // Photos are unrelated scenes: detect and classify every face of every one, no smoothing across them.
             configuration.detectEvery = 1
             configuration.classifyInterval = 0
@@ -64,138 +95,91 @@ struct RunCommand: ParsableCommand {
             configuration.smoothingTime = 0
             configuration.emotionEventInterval = 0
         }
-        let analyzer = try FrameAnalyzer(
+        return try FrameAnalyzer(
             detector: try recognition.makeDetector(locator, scalesInput: false), classifier: classifier,
             tracker: try FaceTracker(), configuration: configuration)
+    }
 
-        // The window, unless headless or no display (said once, then headless).
-        var window: LiveWindow?
-        if !output.headless {
-            do {
-                window = try LiveWindow(title: "fer-live — \(frameSource.name)", fullscreen: output.fullscreen,
-                                        bars: output.bars, blur: output.blur)
-            } catch {
-                logger.notice("no overlay window: \(error); continuing headless")
-            }
-        }
-
-        // systemd: READY/STATUS/WATCHDOG/STOPPING to $NOTIFY_SOCKET (no-op when unset).
-        let notifier: SystemdNotifier?
+    /// The overlay window, unless headless or there is no display (said once, then headless).
+    private func openWindow(source: FrameSource, logger: Logger) -> LiveWindow? {
+        guard !output.headless else { return nil }
         do {
-            notifier = try SystemdNotifier.fromEnvironment()
+            return try LiveWindow(title: "fer-live — \(source.name)", fullscreen: output.fullscreen,
+                                  bars: output.bars, blur: output.blur)
+        } catch {
+            logger.notice("no overlay window: \(error); continuing headless")
+            return nil
+        }
+    }
+
+    /// systemd's READY/STATUS/WATCHDOG/STOPPING channel (nil when `$NOTIFY_SOCKET` is unset or unusable).
+    private func makeNotifier(logger: Logger) -> SystemdNotifier? {
+        do {
+            return try SystemdNotifier.fromEnvironment()
         } catch {
             logger.warning("\(error); not notifying systemd")
-            notifier = nil
+            return nil
         }
-        let monitor = ServiceMonitor(notifier: notifier, logger: logger)
-        var eventSinks: [EventSink] = [monitor]
-        var eventLog: EventLog?
-        let eventsPath = output.events ?? (window == nil ? "-" : nil)
-        if let eventsPath {
-            let log = EventLog(writer: try LineWriter(path: eventsPath), sourceName: frameSource.name,
-                               model: classifier.manifest.name)
-            eventLog = log
-            eventSinks.append(log)
-        }
-        let liveState = httpOptions.address.map { _ in
-            LiveState(sourceName: frameSource.name, allowSnapshots: httpOptions.allowSnapshots)
-        }
-        if let liveState { eventSinks.append(liveState) }
-        let publisher: MQTTPublisher?
+    }
+
+    /// The local HTTP endpoint, listening (nil without `--http`); a bad address ends the run with one line.
+    private func startHTTP(state: LiveState?, pipeline: LivePipeline, logger: Logger) throws -> HTTPServer? {
+        guard let state, let address = httpOptions.address else { return nil }
+        state.attach(pipeline.statistics)
+        let recognition = self.recognition
+        let analysis = ImageAnalysisService(maximumBytes: httpOptions.analyzeMaxBytes) { try recognition.makeAnalyzer() }
+        let server = HTTPServer(address: address, state: state, analysis: analysis, logger: logger)
         do {
-            publisher = try mqttOptions.settings(sourceName: frameSource.name).map { MQTTPublisher(settings: $0, logger: logger) }
-            try publisher?.start()
-        } catch let error as MQTTError {
-            Diagnostics.error(error.description)
+            let port = try server.start()
+            let bound = HTTPAddress(host: address.host, port: port)
+            logger.notice("http: listening", metadata: ["http.address": "\(bound)"])
+            if !address.isLoopback {
+                logger.warning("http: \(address.host) is not a loopback address: the endpoint is reachable from the network")
+            }
+        } catch {
+            Diagnostics.error("\(error)")
             throw ExitCode(1)
         }
-        if let publisher {
-            eventSinks.append(publisher)
-            liveState?.attach(publisher: {
-                let s = publisher.statistics
-                return PublisherFigures(sent: s.sent, dropped: s.dropped, queued: s.queued, connected: s.connected)
-            })
-        }
-        let perFrame = try output.perFrame.map { try PerFrameWriter(path: $0, labels: classifier.labels) }
-        var options = LivePipeline.Options()
-        options.statsInterval = output.statsInterval
-        options.maxFrames = files.maxFrames
-        options.duration = files.duration
-        if files.realtime { options.dropWhenBehind = true }
-        let pipeline = try LivePipeline(
-            source: frameSource, analyzer: analyzer, eventSinks: eventSinks,
-            frameSinks: [monitor] + (window.map { [$0.sink] } ?? []) + (liveState.map { [$0] } ?? []), perFrame: perFrame,
-            logger: logger, options: options)
+        return server
+    }
 
-        var httpServer: HTTPServer?
-        if let liveState, let address = httpOptions.address {
-            liveState.attach(pipeline.statistics)
-            let recognition = self.recognition
-            let analysis = ImageAnalysisService(maximumBytes: httpOptions.analyzeMaxBytes) { try recognition.makeAnalyzer() }
-            let server = HTTPServer(address: address, state: liveState, analysis: analysis, logger: logger)
-            do {
-                let port = try server.start()
-                let bound = HTTPAddress(host: address.host, port: port)
-                logger.notice("http: listening", metadata: ["http.address": "\(bound)"])
-                if !address.isLoopback {
-                    logger.warning("http: \(address.host) is not a loopback address: the endpoint is reachable from the network")
-                }
-            } catch {
-                Diagnostics.error("\(error)")
-                throw ExitCode(1)
-            }
-            httpServer = server
+    /// Runs the pipeline, HTTP, MQTT, systemd and signal services in one group until the stream ends or a signal
+    /// stops it; the window, if any, runs on this (the main) thread meanwhile, as SDL requires.
+    private func runServices(pipeline: LivePipeline, monitor: ServiceMonitor, http: HTTPServer?, sinks: LiveSinks,
+                             window: LiveWindow?, logger: Logger) throws -> StatisticsSnapshot {
+        let outcome = RunOutcome()
+        let frames = window?.sink
+        let eventLog = sinks.eventLog
+        let group = DaemonServices.group(
+            pipeline: PipelineService(pipeline: pipeline) { totals in
+                outcome.totals.withLock { $0 = totals }
+                frames?.finish()
+            },
+            monitor: monitor,
+            signals: SignalService(logger: logger, onReopen: {
+                do { try eventLog?.reopen() } catch { logger.error("\(error)") }
+            }),
+            http: http.map(HTTPService.init), mqtt: sinks.publisher.map(MQTTService.init), logger: logger)
+        Task.detached {
+            do { try await group.run() } catch { outcome.failure.withLock { $0 = "\(error)" } }
+            frames?.finish()
+            outcome.finished.signal()
         }
-        defer { httpServer?.stop() }
-        // Runs before the HTTP server stops (reverse order): the last events reach the broker, then `offline`.
-        defer { publisher?.shutdown() }
-
-        let signals = SignalHandlers(logger: logger, onReopen: { [eventLog] in
-            do { try eventLog?.reopen() } catch { logger.error("\(error)") }
-        }, onStop: {
-            monitor.stopping()
-            pipeline.stop()
-        })
-        defer { signals.cancel() }
-        monitor.start()
-
-        let totals: StatisticsSnapshot
-        if let window {
-            // SDL lives on the main thread; the pipeline runs beside it.
-            let box = PipelineResult()
-            let sink = window.sink
-            let worker = Thread {
-                box.set(pipeline.run())
-                sink.finish()
-            }
-            worker.name = "fer-live.pipeline"
-            worker.start()
-            window.runLoop { pipeline.stop() }
-            totals = box.wait()
-        } else {
-            totals = pipeline.run()
+        window?.runLoop { Task { await group.triggerGracefulShutdown() } }
+        outcome.finished.wait()
+        if let failure = outcome.failure.withLock({ $0 }) {
+            Diagnostics.error(failure)
+            throw ExitCode(1)
         }
-        monitor.stopping()
-        logger.info("done", metadata: [
-            "frames.analyzed": "\(totals.framesAnalyzed)", "frames.dropped": "\(totals.framesDropped)",
-            "frames.skipped": "\(totals.framesSkipped)", "latency.p99_ms": "\(round1(totals.latencyP99))",
-            "cpu.percent": "\(round1(totals.cpuPercent))",
-        ])
+        return outcome.totals.withLock { $0 } ?? pipeline.statistics.runTotals()
     }
 }
 
-/// The result of the pipeline thread, handed to the main thread.
-private final class PipelineResult: Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let value = Mutex<StatisticsSnapshot?>(nil)
-    func set(_ v: StatisticsSnapshot) {
-        value.withLock { $0 = v }
-        semaphore.signal()
-    }
-    func wait() -> StatisticsSnapshot {
-        semaphore.wait()
-        return value.withLock { $0! }
-    }
+/// What the service group's task hands back to the main thread.
+private final class RunOutcome: Sendable {
+    let totals = Mutex<StatisticsSnapshot?>(nil)
+    let failure = Mutex<String?>(nil)
+    let finished = DispatchSemaphore(value: 0)
 }
 
 private func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }
