@@ -4,6 +4,7 @@
 #                         (no ARGS: /dev/video0, or the bundled demo clip when there is no camera)
 #   ./dev.sh test   install what the tests need too, build, run the whole test suite
 #   ./dev.sh bench [SECS]    the live-pipeline benchmarks;  ./dev.sh soak [FRAMES]   the service soak (1M frames)
+#   ./dev.sh soak --faults [FRAMES]   the soak on an emulated camera with unplugs, corrupt bursts, log rotation, stuck clients
 #   ./dev.sh fuzz            list the fuzz targets, one name a line
 #   ./dev.sh fuzz TARGET|all SECONDS   run libFuzzer (with AddressSanitizer) on one parser, or on each in turn
 #                         (FER_LIVE_FUZZ_SEED=N repeats a run's mutations; CI uses 1)
@@ -62,6 +63,9 @@ bench)
 soak)
     install_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     swift build -c release --product fer-live
+    if [ "${2:-}" = "--faults" ]; then
+        exec python3 Tests/Benchmarks/faulted_soak.py --frames "${3:-1000000}"
+    fi
     exec python3 Tests/Benchmarks/soak.py --frames "${2:-1000000}"
     ;;
 test)
@@ -151,7 +155,7 @@ install)
     echo "    full-screen overlay in a desktop session:  systemctl --user enable --now fer-live-kiosk"
     ;;
 *)
-    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [frames] | ./dev.sh fuzz [TARGET|all SECONDS] | ./dev.sh sanitize | ./dev.sh install [PREFIX]" >&2
+    echo "usage: ./dev.sh run [fer-live arguments] | ./dev.sh test | ./dev.sh bench [seconds] | ./dev.sh soak [--faults] [frames] | ./dev.sh fuzz [TARGET|all SECONDS] | ./dev.sh sanitize | ./dev.sh install [PREFIX]" >&2
     exit 2
     ;;
 esac

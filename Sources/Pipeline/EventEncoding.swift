@@ -49,6 +49,7 @@ public struct EventEncoder: Sendable {
             o.add("frames", s.framesAnalyzed); o.add("captured", s.framesCaptured)
             o.add("dropped", s.framesDropped); o.add("skipped", s.framesSkipped)
             o.add("faces", s.faces); o.add("tracks", s.tracksStarted)
+            o.add("events", s.eventsPublished)
             var latency = JSONLine()
             latency.add("mean", round1(s.latencyMean)); latency.add("p50", round1(s.latencyP50))
             latency.add("p95", round1(s.latencyP95)); latency.add("p99", round1(s.latencyP99))

@@ -199,6 +199,7 @@ public final class LivePipeline: @unchecked Sendable {
             guard lastSourceState.exchange(state) != state else { return }
         }
         eventSinks.forEach { $0.handle(event) }
+        statistics.eventPublished()
     }
 
     /// Logs the first few skipped frames one by one, then one line every 100.

@@ -18,6 +18,7 @@ public final class PipelineStatistics: Sendable {
         var smoothedFPS = 0.0
         var faces = 0
         var tracksStarted = 0
+        var events = 0
         var interval = Window()
         var total = Window()
     }
@@ -55,6 +56,8 @@ public final class PipelineStatistics: Sendable {
     public func setSourceSkipped(_ n: Int) { counts.withLock { $0.sourceSkipped = n } }
     /// Tracks started so far.
     public func trackStarted(_ n: Int) { counts.withLock { $0.tracksStarted += n } }
+    /// An event went to the sinks.
+    public func eventPublished() { counts.withLock { $0.events += 1 } }
 
     /// A frame went all the way through analysis.
     public func frameAnalyzed(latency: Double, faces: Int, timings: StageTimings, detected: Bool) {
@@ -93,7 +96,7 @@ public final class PipelineStatistics: Sendable {
         return StatisticsSnapshot(
             seconds: elapsed, framesCaptured: c.captured, framesAnalyzed: c.analyzed, framesDropped: c.dropped,
             framesSkipped: c.skipped + c.sourceSkipped, fps: Double(w.frames) / elapsed, faces: c.faces,
-            tracksStarted: c.tracksStarted,
+            tracksStarted: c.tracksStarted, eventsPublished: c.events,
             latencyMean: w.latency.mean, latencyP50: w.latency.percentile(0.5), latencyP95: w.latency.percentile(0.95),
             latencyP99: w.latency.percentile(0.99), latencyMax: w.latency.maximum,
             cpuPercent: 100 * (ProcessClock.cpuSeconds - w.cpuStart) / elapsed,
@@ -113,6 +116,9 @@ public struct StatisticsSnapshot: Sendable, Codable {
     public var fps: Double
     public var faces: Int
     public var tracksStarted: Int
+    /// Events published so far in this run, before the stats event that carries the snapshot (exact in the
+    /// final one, when nothing else runs; periodic ones may miss an event published from another stage meanwhile).
+    public var eventsPublished: Int
     public var latencyMean: Double
     public var latencyP50: Double
     public var latencyP95: Double

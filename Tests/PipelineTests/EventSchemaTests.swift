@@ -62,11 +62,13 @@ final class EventSchemaTests: XCTestCase {
             stats.frameAnalyzed(latency: Double(i), faces: 2, timings: StageTimings(), detected: i % 5 == 0)
         }
         stats.framesDropped(1)
+        for _ in 0..<3 { stats.eventPublished() }
         let s = try object(encoder.encode(.stats(stats.takeInterval(), final: false, time: nil)))
         XCTAssertEqual(s["type"] as? String, "stats")
         XCTAssertEqual(s["frames"] as? Int, 10)
         XCTAssertEqual(s["dropped"] as? Int, 1)
         XCTAssertEqual(s["faces"] as? Int, 2)
+        XCTAssertEqual(s["events"] as? Int, 3)
         XCTAssertEqual((s["latency_ms"] as? [String: Double])?["p99"], 9)
         XCTAssertNotNil(s["cpu_percent"] as? Double ?? (s["cpu_percent"] as? Int).map(Double.init))
         XCTAssertGreaterThan((s["rss_mb"] as? Double) ?? 0, 1)

@@ -36,6 +36,7 @@ final class LivePipelineTests: XCTestCase {
         XCTAssertLessThanOrEqual(changes.count, 6, "labels must not flicker: \(changes.map(\.emotion.label))")
         guard case .stats(let final, true, _)? = events.last else { return XCTFail("last event must be the final stats") }
         XCTAssertEqual(final.framesAnalyzed, 44)
+        XCTAssertEqual(final.eventsPublished, events.count - 1, "the final stats count every event before them")
     }
 
     /// A live source faster than the analysis: the oldest frames are dropped and every frame is accounted for.
