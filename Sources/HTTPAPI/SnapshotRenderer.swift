@@ -5,7 +5,7 @@ import TextRendering
 import Pipeline
 
 /// Draws a frame's tracked faces (box in the emotion's colour, `#id label 87%`) and encodes it as JPEG.
-public final class SnapshotRenderer: @unchecked Sendable {
+public final class SnapshotRenderer: Sendable {
     private let text: TextRenderer?
     private let quality: Int
 

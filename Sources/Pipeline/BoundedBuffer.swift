@@ -5,6 +5,8 @@ import Foundation
 /// When full, `put` either drops the oldest item (live sources: the newest frame matters, capture never
 /// waits) or waits for room (files read as fast as the pipeline goes: nothing is lost).
 public final class BoundedBuffer<Element: Sendable>: @unchecked Sendable {
+    // @unchecked Sendable: every stored var is read and written with `condition` (an NSCondition) held; a
+    // condition variable is what waiting for room or for an item needs, which Mutex does not offer.
     /// What `put` does when the buffer is full.
     public enum OverflowPolicy: Sendable {
         /// Discard the oldest item and count it as dropped.

@@ -12,6 +12,8 @@ import Logging
 /// frame, counted as dropped, and capture never waits. With a file read as fast as possible, the reader
 /// waits for the pipeline instead and nothing is dropped.
 public final class LivePipeline: @unchecked Sendable {
+    // @unchecked Sendable: `lastTime`, the only stored var, is written and read on the analysis queue (serial);
+    // everything shared with other threads is a Mutex, an Atomic or a thread-safe stage.
     /// Tuning knobs of the pipeline itself (the analysis has its own `AnalyzerConfiguration`).
     public struct Options: Sendable {
         /// Frames that may wait in front of each stage.

@@ -6,6 +6,8 @@ import Foundation
 /// classified (1 if the classifier ran on this face in this frame), then one raw probability per label
 /// from the face's latest classification (the smoothed ones in JSON under `smoothed`).
 public final class PerFrameWriter: @unchecked Sendable {
+    // @unchecked Sendable: `latest` is touched only by `write(_:)`, which the pipeline calls from its analysis
+    // queue alone (a serial queue); the LineWriter locks itself.
     /// The file format, chosen from the extension (.csv, or JSON Lines otherwise).
     public enum Format: Sendable { case csv, jsonLines }
 

@@ -3,7 +3,7 @@ import Glibc
 
 /// Speaks the sd_notify protocol: one datagram of `KEY=value` lines ("READY=1", "STATUS=…", "WATCHDOG=1",
 /// "STOPPING=1") to the unix socket `$NOTIFY_SOCKET` names, without libsystemd.
-public final class SystemdNotifier: @unchecked Sendable {
+public final class SystemdNotifier: Sendable {
     /// The address as given: an absolute path, or `@name` for an abstract socket.
     public let address: String
     /// The watchdog timeout (`WATCHDOG_USEC`) in seconds, nil when the watchdog is off or meant for another process.

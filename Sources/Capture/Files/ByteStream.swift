@@ -9,6 +9,8 @@ import Glibc
 /// from other threads. Every read first polls the descriptor together with a wake-up pipe, so a reader
 /// blocked on an idle pipe returns as soon as the stream is cancelled.
 final class ByteStream: @unchecked Sendable {
+    // @unchecked Sendable: see above — reads on the owner's capture thread only; cancel() writes to the wake-up
+    // pipe and sets an atomic flag.
     /// The file name or "stdin", for error messages.
     let name: String
     private let fd: Int32

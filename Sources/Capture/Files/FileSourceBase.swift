@@ -3,6 +3,8 @@ import Foundation
 /// What every file source shares: the skipped-frame count, the state handler and the skip reporter,
 /// kept in one thread-safe `SourceBookkeeping`. Subclasses add the reading.
 public class FileSourceBase: @unchecked Sendable {
+    // @unchecked Sendable: the shared counters live in `bookkeeping` (a Mutex); a subclass's reading state is
+    // touched only by `next()`, which one capture thread calls (the FrameSource contract); `cancel()` is atomic.
     let bookkeeping = SourceBookkeeping()
 
     init() {}

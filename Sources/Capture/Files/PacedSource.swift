@@ -9,6 +9,8 @@ import Foundation
 /// reader falls behind, frames are released at once (no catching up by skipping; the schedule stays
 /// anchored to the first frame).
 public final class PacedSource: FrameSource, @unchecked Sendable {
+    // @unchecked Sendable: its schedule and cancellation are guarded by `condition` (an NSCondition: cancel()
+    // must wake a sleeping next()); the wrapped source is Sendable.
     /// The source being paced.
     public let source: any FrameSource
 

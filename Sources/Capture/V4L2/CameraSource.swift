@@ -17,6 +17,8 @@ import Logging
 ///
 /// One capture thread calls `next()`; `cancel()`, `skippedFrames`, `mode` and `stateHandler` are safe from any thread.
 public final class CameraSource: FrameSource, @unchecked Sendable {
+    // @unchecked Sendable: the fields marked `// locked` are guarded by `condition` (an NSCondition: cancel()
+    // wakes a reconnect wait); the others belong to the capture thread that calls next().
     /// How a lost camera is detected and retried.
     public struct ReconnectPolicy: Sendable, Equatable {
         /// The first wait before reopening (doubled after each failed attempt).
