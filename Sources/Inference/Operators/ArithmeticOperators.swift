@@ -30,15 +30,18 @@ enum ArithmeticOperators {
     }
 
     static func floor(_ c: FoldContext) throws -> [ConstantTensor] {
-        let t = try c.constant(0)
-        if t.isInt { return [t] }
-        return [ConstantTensor(shape: t.shape, floats: t.floats.map { $0.rounded(.down) })]
+        try rounded(c, .down)
     }
 
     static func ceil(_ c: FoldContext) throws -> [ConstantTensor] {
+        try rounded(c, .up)
+    }
+
+    /// Rounds a constant's floats by `rule`; integers stay as they are.
+    private static func rounded(_ c: FoldContext, _ rule: FloatingPointRoundingRule) throws -> [ConstantTensor] {
         let t = try c.constant(0)
         if t.isInt { return [t] }
-        return [ConstantTensor(shape: t.shape, floats: t.floats.map { $0.rounded(.up) })]
+        return [ConstantTensor(shape: t.shape, floats: t.floats.map { $0.rounded(rule) })]
     }
 
     /// Applies a binary operation to two constants broadcast to a common shape, on integers when both are.
