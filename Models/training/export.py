@@ -30,7 +30,7 @@ from model import LABELS, FERResNet, count_macs  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VAL_DIR = os.path.join(HERE, "..", "..", "..", "shared", "data", "fer2013", "val")
-# What fer-live's engine runs (Sources/Inference/OperatorSet.swift, compute and layout subset used here).
+# What fer-live's engine runs (the operator table in Sources/Inference/Operators/, compute and layout subset used here).
 ENGINE_OPS = {"Conv", "BatchNormalization", "Relu", "Add", "MaxPool", "AveragePool", "GlobalAveragePool",
               "Flatten", "Reshape", "Gemm", "MatMul", "Softmax", "Identity"}
 

@@ -91,7 +91,7 @@ struct GraphPlanner {
     }
 
     private mutating func plan(_ node: Node) throws {
-        guard OperatorSet.supported.contains(node.opType), node.domain.isEmpty || node.domain == "ai.onnx" else {
+        guard let definition = OperatorTable.definition(node.opType), node.domain.isEmpty || node.domain == "ai.onnx" else {
             throw InferenceError.unsupportedOperator(
                 op: node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)",
                 node: node.name, model: model.displayName)
@@ -108,19 +108,20 @@ struct GraphPlanner {
             if case .dynamic? = value { return false }
             return true
         }
-        if allConstant || node.opType == "Shape" {
+        if allConstant || definition.foldsFromShapes {
+            guard let fold = definition.fold else { throw fail(node, "\(node.opType) with only constant inputs cannot be folded") }
             let modelName = model.displayName
             let failure: (String) -> InferenceError = { reason in
                 .shapeMismatch(model: modelName, node: node.name, op: node.opType, reason: reason)
             }
-            let results = try ConstantFolder(node: node, opset: model.opsetVersion, fail: failure).evaluate(inputs)
+            let results = try fold(FoldContext(node: node, opset: model.opsetVersion, inputs: inputs, fail: failure))
             for (name, tensor) in zip(node.outputs, results) where !name.isEmpty { values[name] = .constant(tensor) }
             return
         }
-        if OperatorSet.foldOnly.contains(node.opType) {
+        guard let plan = definition.plan else {
             throw fail(node, "\(node.opType) on a tensor computed at run time is not supported (only shape arithmetic)")
         }
-        try planRuntime(node, inputs)
+        try plan(&self, node, inputs)
     }
 
     // MARK: - Helpers for the operator planners
@@ -134,6 +135,24 @@ struct GraphPlanner {
         .shapeMismatch(model: model.displayName, node: node.name, op: node.opType, reason: reason)
     }
 
+    /// The dynamic data input (input 0) of a node.
+    func dynamicInput(_ node: Node, _ inputs: [PlanValue?], rank: Int? = nil) throws -> (shape: [Int], slot: Int) {
+        guard case .dynamic(let shape, let slot)? = inputs.first ?? nil else {
+            throw fail(node, "input 0 must be computed at run time")
+        }
+        if let rank, shape.count != rank {
+            throw fail(node, "expects a rank-\(rank) input, got \(shape)")
+        }
+        return (shape, slot)
+    }
+
+    /// Registers a new runtime output value and returns its slot.
+    mutating func output(_ name: String, shape: [Int]) -> Int {
+        let slot = newSlot(shape)
+        values[name] = .dynamic(shape: shape, slot: slot)
+        return slot
+    }
+
     /// The single node reading `name`, when fusing into it is safe.
     func soleConsumer(of name: String) -> Node? {
         guard !graphOutputs.contains(name), let readers = consumers[name], readers.count == 1 else { return nil }
@@ -145,37 +164,11 @@ struct GraphPlanner {
         -> (Activation, String)
     {
         guard let next = soleConsumer(of: output), next.inputs.first == output else { return (.none, output) }
-        var activation: Activation?
-        switch next.opType {
-        case "Relu": activation = .relu
-        case "LeakyRelu": activation = .leakyRelu(next.float("alpha", default: 0.01))
-        case "Sigmoid": activation = .sigmoid
-        case "Clip":
-            if let bounds = clipBounds(next) { activation = .clip(bounds.0, bounds.1) }
-        case "PRelu":
-            if let slopeName = next.input(1), case .constant(let slope)? = values[slopeName] {
-                let s = slope.floats
-                if s.count == 1 || (s.count == channels && (channelAxisShape?(slope.shape) ?? true)) {
-                    activation = .prelu(s)
-                }
-            }
-        default: break
-        }
+        let fusion = OperatorTable.definition(next.opType)?.fusion
+        let activation = fusion?(self, next, channels, channelAxisShape)
         guard let activation else { return (.none, output) }
         absorbed.insert(next.index)
         return (activation, next.outputs[0])
-    }
-
-    func clipBounds(_ node: Node) -> (Float, Float)? {
-        // Before opset 11 the bounds are attributes; since then optional scalar inputs 1 and 2.
-        func bound(_ input: Int, attribute: String, default value: Float) -> Float? {
-            guard let name = node.input(input) else { return node.float(attribute, default: value) }
-            guard case .constant(let t)? = values[name], t.count == 1 else { return nil }
-            return t.floats[0]
-        }
-        guard let lo = bound(1, attribute: "min", default: -Float.greatestFiniteMagnitude),
-              let hi = bound(2, attribute: "max", default: Float.greatestFiniteMagnitude) else { return nil }
-        return (lo, hi)
     }
 
     /// A dynamic input's shape and slot, or a constant materialised into a kernel-owned buffer.

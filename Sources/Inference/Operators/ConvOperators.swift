@@ -1,4 +1,12 @@
-/// Planning of Conv (with BatchNorm and activation folded in), BatchNormalization and pooling.
+/// Conv (with a following BatchNormalization and activation folded in) and BatchNormalization.
+enum ConvOperators {
+    static let definitions: [OperatorDefinition] = [
+        OperatorDefinition("Conv", plan: { try $0.planConv($1, $2) }),
+        OperatorDefinition("BatchNormalization", plan: { try $0.planBatchNorm($1, $2) }),
+    ]
+}
+
+/// Planning of Conv and BatchNormalization.
 extension GraphPlanner {
     mutating func planConv(_ node: Node, _ inputs: [PlanValue?]) throws {
         let (xShape, xSlot) = try dynamicInput(node, inputs, rank: 4)
@@ -91,87 +99,4 @@ extension GraphPlanner {
                                 scale: coefficients.scale, shift: coefficients.shift, activation: activation)
         })
     }
-
-    mutating func planPool(_ node: Node, _ inputs: [PlanValue?]) throws {
-        let (xShape, xSlot) = try dynamicInput(node, inputs, rank: 4)
-        guard let kernel = node.ints("kernel_shape"), kernel.count == 2 else {
-            throw fail(node, "kernel_shape must have 2 values")
-        }
-        let g = try windowGeometry(node, xShape, kernel: (kernel[0], kernel[1]), outChannels: xShape[1], group: 1)
-        let kind: PoolKernel.Kind = node.opType == "MaxPool"
-            ? .max : .average(countIncludePad: node.int("count_include_pad", default: 0) != 0)
-        if node.outputs.count > 1 && !node.outputs[1].isEmpty {
-            throw fail(node, "the Indices output of MaxPool is not supported")
-        }
-        let (activation, finalName) = fuseActivation(after: node.outputs[0], channels: xShape[1])
-        let ySlot = output(finalName, shape: [xShape[0], xShape[1], g.outHeight, g.outWidth])
-        steps.append(PlannedStep(node: node.name, op: node.opType, reads: [xSlot], writes: [ySlot], macs: 0) { ptr, _ in
-            PoolKernel(geometry: g, kind: kind, x: ptr(xSlot), y: ptr(ySlot), activation: activation)
-        })
-    }
-
-    mutating func planGlobalPool(_ node: Node, _ inputs: [PlanValue?]) throws {
-        let (xShape, xSlot) = try dynamicInput(node, inputs)
-        guard xShape.count >= 3 else { throw fail(node, "expects rank >= 3, got \(xShape)") }
-        let planes = xShape[0] * xShape[1]
-        let planeSize = xShape[2...].reduce(1, *)
-        let outShape = [xShape[0], xShape[1]] + [Int](repeating: 1, count: xShape.count - 2)
-        let ySlot = output(node.outputs[0], shape: outShape)
-        let isMax = node.opType == "GlobalMaxPool"
-        steps.append(PlannedStep(node: node.name, op: node.opType, reads: [xSlot], writes: [ySlot], macs: 0) { ptr, _ in
-            GlobalPoolKernel(planes: planes, planeSize: planeSize, isMax: isMax, x: ptr(xSlot), y: ptr(ySlot))
-        })
-    }
-
-    /// Output size and padding of a 2-D window (Conv or pooling), following ONNX's auto_pad and ceil_mode rules.
-    func windowGeometry(_ node: Node, _ x: [Int], kernel: (Int, Int), outChannels: Int, group: Int) throws
-        -> ConvGeometry
-    {
-        let strides = node.ints("strides") ?? [1, 1]
-        let dilations = node.ints("dilations") ?? [1, 1]
-        var pads = node.ints("pads") ?? [0, 0, 0, 0]
-        guard strides.count == 2, dilations.count == 2, pads.count == 4,
-              strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 })
-        else { throw fail(node, "strides \(strides), dilations \(dilations), pads \(pads) are not valid for 2-D") }
-        let ceilMode = node.int("ceil_mode", default: 0) != 0
-        let autoPad = node.string("auto_pad", default: "NOTSET")
-        let (h, w) = (x[2], x[3])
-        let effective = [(kernel.0 - 1) * dilations[0] + 1, (kernel.1 - 1) * dilations[1] + 1]
-        var out = [0, 0]
-        for (i, size) in [h, w].enumerated() {
-            switch autoPad {
-            case "SAME_UPPER", "SAME_LOWER":
-                out[i] = (size + strides[i] - 1) / strides[i]
-                let total = max((out[i] - 1) * strides[i] + effective[i] - size, 0)
-                let small = total / 2
-                pads[i] = autoPad == "SAME_UPPER" ? small : total - small
-                pads[i + 2] = total - pads[i]
-            case "VALID":
-                pads[i] = 0
-                pads[i + 2] = 0
-                out[i] = (size - effective[i]) / strides[i] + 1
-            case "NOTSET":
-                let span = size + pads[i] + pads[i + 2] - effective[i]
-                out[i] = ceilMode ? (span + strides[i] - 1) / strides[i] + 1 : span / strides[i] + 1
-                // In ceil mode the last window must start inside the input or the left padding.
-                if ceilMode && (out[i] - 1) * strides[i] >= size + pads[i] { out[i] -= 1 }
-            default:
-                throw fail(node, "auto_pad '\(autoPad)' is not valid")
-            }
-        }
-        guard out[0] >= 1, out[1] >= 1, size2Valid(h, w) else {
-            throw fail(node, "a \(kernel.0)x\(kernel.1) window does not fit a \(h)x\(w) input")
-        }
-        // Extra bottom/right padding that ceil mode implies for the last window.
-        let bottom = max(pads[2], (out[0] - 1) * strides[0] + effective[0] - h - pads[0])
-        let right = max(pads[3], (out[1] - 1) * strides[1] + effective[1] - w - pads[1])
-        return ConvGeometry(
-            batch: x[0], channels: x[1], height: h, width: w,
-            outChannels: outChannels, outHeight: out[0], outWidth: out[1],
-            kernelH: kernel.0, kernelW: kernel.1, strideH: strides[0], strideW: strides[1],
-            dilationH: dilations[0], dilationW: dilations[1],
-            padTop: pads[0], padLeft: pads[1], padBottom: bottom, padRight: right, group: group)
-    }
-
-    private func size2Valid(_ h: Int, _ w: Int) -> Bool { h >= 1 && w >= 1 }
 }

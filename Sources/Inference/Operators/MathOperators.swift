@@ -1,3 +1,12 @@
+/// Softmax, Gemm and MatMul.
+enum MathOperators {
+    static let definitions: [OperatorDefinition] = [
+        OperatorDefinition("Softmax", plan: { try $0.planSoftmax($1, $2) }),
+        OperatorDefinition("Gemm", plan: { try $0.planGemm($1, $2) }),
+        OperatorDefinition("MatMul", plan: { try $0.planMatMul($1, $2) }),
+    ]
+}
+
 /// Planning of Softmax, Gemm and MatMul.
 extension GraphPlanner {
     mutating func planSoftmax(_ node: Node, _ inputs: [PlanValue?]) throws {
