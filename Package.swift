@@ -86,7 +86,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(
             name: "Inference",
-            dependencies: ["ONNXProto", "COpenBLAS", "CKernels"],
+            dependencies: ["ONNXProto", "COpenBLAS", "CKernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: cpuSwiftSettings),
 
         // MARK: - Imaging: decode, resize, crop, draw, encode
@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Capture", "Imaging", "Detection", "Tracking", "Classification", "FaceAnalysis",
+                "Capture", "Imaging", "Detection", "Tracking", "Classification",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: cpuSwiftSettings),
@@ -184,7 +184,7 @@ let package = Package(
             name: "fer-live",
             dependencies: [
                 "FaceAnalysis", "Evaluation", "Inference", "Capture", "V4L2Emulation", "Tracking", "Pipeline", "Display",
-                "Service", "HTTPAPI", "Reporting", "MQTT", "Settings",
+                "Service", "HTTPAPI", "Reporting", "MQTT", "Settings", "Imaging", "Detection", "Classification",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -203,8 +203,8 @@ let package = Package(
         // MARK: - Tests
         .target(name: "TestSupport", dependencies: ["Imaging", "ONNXProto"], path: "Tests/TestSupport"),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TextRendering", "TestSupport"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection", "FaceAnalysis", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TextRendering", "CTurboJPEG", "TestSupport"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "Imaging", "TestSupport"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "Evaluation", "Imaging", "TestSupport"]),
         .testTarget(
             name: "ConformanceTests",
@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "CaptureTests",
             dependencies: [
-                "Capture", "V4L2Emulation", "CV4L2", "CShims", "Imaging", "TestSupport",
+                "Capture", "V4L2Emulation", "CTurboJPEG", "Imaging", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "Detection", "FaceAnalysis", "Imaging", "TestSupport"]),
@@ -226,11 +226,12 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "HTTPAPI", "Pipeline", "Capture", "Imaging", "Classification", "Detection", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "HTTPAPI", "Pipeline", "Capture", "Imaging", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Pipeline", "Imaging", "Classification", "TestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
+        .testTarget(name: "MQTTTests", dependencies: ["MQTT", "Pipeline", "Imaging", "Classification", "TestSupport",
+                                                .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
         .testTarget(name: "DisplayTests", dependencies: ["Display", "Imaging", "CSDL2", "Detection", "FaceAnalysis", "TestSupport"]),

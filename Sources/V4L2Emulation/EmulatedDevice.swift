@@ -1,6 +1,4 @@
 import Capture
-import CShims
-import CV4L2
 import Foundation
 import Imaging
 
@@ -11,31 +9,33 @@ import Imaging
 public final class EmulatedDevice: @unchecked Sendable {
     let lock: NSCondition
     let configuration: EmulatedDeviceConfiguration
-    private let synthesizer: FrameSynthesizer
-    private let pixelFormats: [V4L2PixelFormat]
+    // The state below is internal rather than private only so that the extensions in
+    // EmulatedDevice+Clock.swift, +IOCTL.swift and +Formats.swift can reach it.
+    let synthesizer: FrameSynthesizer
+    let pixelFormats: [V4L2PixelFormat]
 
     // Guarded by `lock`.
     var currentPath: String
     var present = true
     var generation = 0
-    private var owner: Int32?
-    private var formatIndex = 0
-    private var width = 0
-    private var height = 0
-    private var interval = V4L2Fraction(numerator: 1, denominator: 30)
-    private var buffers: [EmulatedBuffer] = []
-    private var queued: [Int] = []
-    private var done: [Int] = []
-    private(set) var streaming = false
-    private var streamSequence: UInt32 = 0
-    private(set) var nextFrameTime = 0.0
-    private var stalled = false
-    private var pendingWouldBlock = 0
-    private var scheduled: [Int: [EmulatedFault]] = [:]
+    var owner: Int32?
+    var formatIndex = 0
+    var width = 0
+    var height = 0
+    var interval = V4L2Fraction(numerator: 1, denominator: 30)
+    var buffers: [EmulatedBuffer] = []
+    var queued: [Int] = []
+    var done: [Int] = []
+    var streaming = false
+    var streamSequence: UInt32 = 0
+    var nextFrameTime = 0.0
+    var stalled = false
+    var pendingWouldBlock = 0
+    var scheduled: [Int: [EmulatedFault]] = [:]
     /// Frames still to come out as garbage (`.corruptFrame` faults add one each).
-    private var corruptRemaining = 0
-    private var errorNext = false
-    private var stats = EmulatedDeviceStatistics()
+    var corruptRemaining = 0
+    var errorNext = false
+    var stats = EmulatedDeviceStatistics()
 
     init(configuration: EmulatedDeviceConfiguration, pictures: [Image], lock: NSCondition) {
         self.lock = lock
@@ -161,7 +161,7 @@ public final class EmulatedDevice: @unchecked Sendable {
         owner = nil
     }
 
-    private func applyLocked(_ fault: EmulatedFault) {
+    func applyLocked(_ fault: EmulatedFault) {
         switch fault {
         case .wouldBlock(let count): pendingWouldBlock += count
         case .stall: stalled = true
@@ -189,7 +189,7 @@ public final class EmulatedDevice: @unchecked Sendable {
         }
     }
 
-    private func releaseBuffersLocked() {
+    func releaseBuffersLocked() {
         streaming = false
         buffers = []   // memory lives on while mapped (the system's mapping table holds the buffer)
         queued = []
@@ -206,378 +206,6 @@ public final class EmulatedDevice: @unchecked Sendable {
 
     func buffer(atOffset offset: Int) -> EmulatedBuffer? {
         buffers.first { $0.offset == offset }
-    }
-
-    /// Produces the frames due by `now` on the device's clock.
-    func produceDueLocked(now: Double) {
-        guard streaming, present else { return }
-        switch configuration.clock {
-        case .realtime:
-            if stalled {
-                nextFrameTime = max(nextFrameTime, now)
-                return
-            }
-            while streaming, present, !stalled, now >= nextFrameTime {
-                produceOneLocked(now: nextFrameTime)
-                nextFrameTime += interval.seconds
-                if now - nextFrameTime > 1 { nextFrameTime = now + interval.seconds }
-            }
-        case .onDemand:
-            if !stalled, done.isEmpty, !queued.isEmpty { produceOneLocked(now: now) }
-        case .manual:
-            break
-        }
-    }
-
-    /// When the next frame is due on the real-time clock (nil for the other clocks or while stalled).
-    func nextWakeLocked() -> Double? {
-        guard streaming, present, !stalled, configuration.clock == .realtime else { return nil }
-        return nextFrameTime
-    }
-
-    /// True when a filled buffer waits for DQBUF.
-    var hasFrameLocked: Bool { !done.isEmpty }
-
-    private func produceOneLocked(now: Double) {
-        let number = stats.framesProduced
-        if let faults = scheduled.removeValue(forKey: number) {
-            for fault in faults { applyLocked(fault) }
-            if !present || stalled { return }
-        }
-        stats.framesProduced += 1
-        defer { streamSequence &+= 1 }
-        guard !queued.isEmpty else {
-            stats.framesDropped += 1
-            return
-        }
-        let buffer = buffers[queued.removeFirst()]
-        let format = pixelFormats[formatIndex]
-        var bytes: [UInt8]
-        if corruptRemaining > 0 {
-            bytes = FrameSynthesizer.corruptJPEG(seed: number)
-            corruptRemaining -= 1
-        } else {
-            bytes = synthesizer.frame(number, format: format, width: width, height: height,
-                                      linePadding: configuration.linePadding) ?? []
-        }
-        if bytes.count > buffer.length { bytes = Array(bytes.prefix(buffer.length)) }
-        buffer.fill(bytes, sequence: streamSequence, timestamp: now, error: errorNext)
-        errorNext = false
-        done.append(buffer.index)
-    }
-
-    // MARK: - ioctls
-
-    /// Handles one ioctl from `fd`, reading and filling the struct at `argument`.
-    func ioctlLocked(fd: Int32, request: UInt, argument: UnsafeMutableRawPointer) throws(Errno) {
-        if configuration.kind == .notV4L2 { throw Errno.notATypewriter }
-        switch request {
-        case FER_VIDIOC_QUERYCAP:
-            queryCapabilities(argument.assumingMemoryBound(to: v4l2_capability.self))
-        case FER_VIDIOC_ENUM_FMT:
-            try enumerateFormat(argument.assumingMemoryBound(to: v4l2_fmtdesc.self))
-        case FER_VIDIOC_ENUM_FRAMESIZES:
-            try enumerateSize(argument.assumingMemoryBound(to: v4l2_frmsizeenum.self))
-        case FER_VIDIOC_ENUM_FRAMEINTERVALS:
-            try enumerateInterval(argument.assumingMemoryBound(to: v4l2_frmivalenum.self))
-        case FER_VIDIOC_G_FMT:
-            let format = argument.assumingMemoryBound(to: v4l2_format.self)
-            try requireCaptureType(format.pointee.type)
-            fillFormat(&format.pointee, index: formatIndex, width: width, height: height)
-        case FER_VIDIOC_S_FMT, FER_VIDIOC_TRY_FMT:
-            try setFormat(argument.assumingMemoryBound(to: v4l2_format.self), fd: fd,
-                          commit: request == FER_VIDIOC_S_FMT)
-        case FER_VIDIOC_G_PARM, FER_VIDIOC_S_PARM:
-            try parameters(argument.assumingMemoryBound(to: v4l2_streamparm.self), set: request == FER_VIDIOC_S_PARM)
-        case FER_VIDIOC_REQBUFS:
-            try requestBuffers(argument.assumingMemoryBound(to: v4l2_requestbuffers.self), fd: fd)
-        case FER_VIDIOC_QUERYBUF:
-            let buffer = argument.assumingMemoryBound(to: v4l2_buffer.self)
-            try requireCaptureType(buffer.pointee.type)
-            let index = Int(buffer.pointee.index)
-            guard buffers.indices.contains(index) else { throw Errno.invalidArgument }
-            describe(buffers[index], into: &buffer.pointee)
-        case FER_VIDIOC_QBUF:
-            try queue(argument.assumingMemoryBound(to: v4l2_buffer.self), fd: fd)
-        case FER_VIDIOC_DQBUF:
-            try dequeue(argument.assumingMemoryBound(to: v4l2_buffer.self), fd: fd)
-        case FER_VIDIOC_STREAMON:
-            try requireCaptureType(UInt32(bitPattern: argument.load(as: Int32.self)))
-            try requireOwner(fd)
-            guard !buffers.isEmpty else { throw Errno.invalidArgument }
-            if !streaming {
-                streaming = true
-                stalled = false  // restarting the stream unsticks a stalled device
-                streamSequence = 0
-                nextFrameTime = MonotonicClock.now + interval.seconds
-                stats.streamOnCount += 1
-            }
-        case FER_VIDIOC_STREAMOFF:
-            try requireCaptureType(UInt32(bitPattern: argument.load(as: Int32.self)))
-            try requireOwner(fd)
-            streaming = false
-            for buffer in buffers { buffer.state = .dequeued }
-            queued = []
-            done = []
-        default:
-            throw Errno.notATypewriter
-        }
-    }
-
-    private var deviceCapabilities: UInt32 {
-        switch configuration.kind {
-        case .capture: return UInt32(V4L2_CAP_VIDEO_CAPTURE) | UInt32(V4L2_CAP_STREAMING) | UInt32(V4L2_CAP_EXT_PIX_FORMAT)
-        case .metadata: return UInt32(V4L2_CAP_META_CAPTURE) | UInt32(V4L2_CAP_STREAMING) | UInt32(V4L2_CAP_EXT_PIX_FORMAT)
-        case .output: return UInt32(V4L2_CAP_VIDEO_OUTPUT) | UInt32(V4L2_CAP_STREAMING)
-        case .notV4L2: return 0
-        }
-    }
-
-    private func queryCapabilities(_ capability: UnsafeMutablePointer<v4l2_capability>) {
-        var raw = v4l2_capability()
-        CTuple.fill(&raw.driver, with: configuration.driver)
-        CTuple.fill(&raw.card, with: configuration.card)
-        CTuple.fill(&raw.bus_info, with: configuration.bus)
-        raw.version = (6 << 16) | (1 << 8)
-        raw.device_caps = deviceCapabilities
-        raw.capabilities = deviceCapabilities | UInt32(V4L2_CAP_DEVICE_CAPS)
-        capability.pointee = raw
-    }
-
-    private var capturesVideo: Bool { configuration.kind == .capture }
-
-    private func requireCaptureType(_ type: UInt32) throws(Errno) {
-        guard capturesVideo, type == V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue else { throw Errno.invalidArgument }
-    }
-
-    private func requireOwner(_ fd: Int32) throws(Errno) {
-        guard owner == fd else { throw owner == nil ? Errno.invalidArgument : Errno.busy }
-    }
-
-    private func enumerateFormat(_ description: UnsafeMutablePointer<v4l2_fmtdesc>) throws(Errno) {
-        try requireCaptureType(description.pointee.type)
-        let index = Int(description.pointee.index)
-        guard pixelFormats.indices.contains(index) else { throw Errno.invalidArgument }
-        let format = pixelFormats[index]
-        description.pointee.pixelformat = format.rawValue
-        let compressed = format == .mjpeg || format == .jpeg || format == .h264
-        description.pointee.flags = compressed ? UInt32(V4L2_FMT_FLAG_COMPRESSED) : 0
-        let name: String
-        switch format {
-        case .mjpeg: name = "Motion-JPEG"
-        case .jpeg: name = "JFIF JPEG"
-        case .yuyv: name = "YUYV 4:2:2"
-        case .grey: name = "8-bit Greyscale"
-        case .h264: name = "H.264"
-        default: name = format.fourCC
-        }
-        CTuple.fill(&description.pointee.description, with: name)
-    }
-
-    private func formatIndex(of pixelFormat: UInt32) -> Int? {
-        pixelFormats.firstIndex { $0.rawValue == pixelFormat }
-    }
-
-    private func enumerateSize(_ entry: UnsafeMutablePointer<v4l2_frmsizeenum>) throws(Errno) {
-        guard capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format) else { throw Errno.invalidArgument }
-        if let range = configuration.formats[format].range {
-            guard entry.pointee.index == 0 else { throw Errno.invalidArgument }
-            entry.pointee.type = V4L2_FRMSIZE_TYPE_STEPWISE.rawValue
-            entry.pointee.stepwise = v4l2_frmsize_stepwise(
-                min_width: UInt32(range.minWidth), max_width: UInt32(range.maxWidth), step_width: UInt32(range.stepWidth),
-                min_height: UInt32(range.minHeight), max_height: UInt32(range.maxHeight), step_height: UInt32(range.stepHeight))
-            return
-        }
-        let sizes = configuration.formats[format].sizes
-        let index = Int(entry.pointee.index)
-        guard sizes.indices.contains(index) else { throw Errno.invalidArgument }
-        entry.pointee.type = V4L2_FRMSIZE_TYPE_DISCRETE.rawValue
-        entry.pointee.discrete.width = UInt32(sizes[index].width)
-        entry.pointee.discrete.height = UInt32(sizes[index].height)
-    }
-
-    private func enumerateInterval(_ entry: UnsafeMutablePointer<v4l2_frmivalenum>) throws(Errno) {
-        if capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format),
-           let range = configuration.formats[format].range {
-            guard entry.pointee.index == 0,
-                  range.contains(width: Int(entry.pointee.width), height: Int(entry.pointee.height))
-            else { throw Errno.invalidArgument }
-            let fastest = V4L2Fraction(framesPerSecond: range.maxFPS)
-            let slowest = V4L2Fraction(framesPerSecond: range.minFPS)
-            entry.pointee.type = V4L2_FRMIVAL_TYPE_CONTINUOUS.rawValue
-            entry.pointee.stepwise = v4l2_frmival_stepwise(
-                min: v4l2_fract(numerator: fastest.numerator, denominator: fastest.denominator),
-                max: v4l2_fract(numerator: slowest.numerator, denominator: slowest.denominator),
-                step: v4l2_fract(numerator: 1, denominator: 1))
-            return
-        }
-        guard capturesVideo, let format = formatIndex(of: entry.pointee.pixel_format),
-              let size = configuration.formats[format].sizes.first(where: {
-                  $0.width == Int(entry.pointee.width) && $0.height == Int(entry.pointee.height)
-              })
-        else { throw Errno.invalidArgument }
-        let index = Int(entry.pointee.index)
-        guard size.fps.indices.contains(index) else { throw Errno.invalidArgument }
-        let fraction = V4L2Fraction(framesPerSecond: size.fps[index])
-        entry.pointee.type = V4L2_FRMIVAL_TYPE_DISCRETE.rawValue
-        entry.pointee.discrete.numerator = fraction.numerator
-        entry.pointee.discrete.denominator = fraction.denominator
-    }
-
-    private func lineLength(_ format: V4L2PixelFormat, width: Int) -> Int {
-        switch format {
-        case .yuyv: return width * 2 + configuration.linePadding
-        case .grey: return width + configuration.linePadding
-        default: return 0
-        }
-    }
-
-    private func imageSize(_ format: V4L2PixelFormat, width: Int, height: Int) -> Int {
-        let line = lineLength(format, width: width)
-        return line > 0 ? line * height : max(width * height * 2, 65_536)
-    }
-
-    private func fillFormat(_ format: inout v4l2_format, index: Int, width: Int, height: Int) {
-        let pixelFormat = pixelFormats[index]
-        var pix = v4l2_pix_format()
-        pix.width = UInt32(width)
-        pix.height = UInt32(height)
-        pix.pixelformat = pixelFormat.rawValue
-        pix.field = V4L2_FIELD_NONE.rawValue
-        pix.bytesperline = UInt32(lineLength(pixelFormat, width: width))
-        pix.sizeimage = UInt32(imageSize(pixelFormat, width: width, height: height))
-        pix.colorspace = pixelFormat == .mjpeg || pixelFormat == .jpeg
-            ? V4L2_COLORSPACE_JPEG.rawValue : V4L2_COLORSPACE_SMPTE170M.rawValue
-        format.fmt.pix = pix
-    }
-
-    private func setFormat(_ format: UnsafeMutablePointer<v4l2_format>, fd: Int32, commit: Bool) throws(Errno) {
-        try requireCaptureType(format.pointee.type)
-        guard !pixelFormats.isEmpty else { throw Errno.invalidArgument }
-        if commit, (owner != nil && owner != fd) || streaming || !buffers.isEmpty { throw Errno.busy }
-        // Like real drivers: an unknown format becomes the first one, a size the nearest listed one.
-        let index = formatIndex(of: format.pointee.fmt.pix.pixelformat) ?? 0
-        let wantedWidth = Int(format.pointee.fmt.pix.width), wantedHeight = Int(format.pointee.fmt.pix.height)
-        if let range = configuration.formats[index].range {
-            let (newWidth, newHeight) = range.nearest(width: wantedWidth, height: wantedHeight)
-            fillFormat(&format.pointee, index: index, width: newWidth, height: newHeight)
-            guard commit else { return }
-            formatIndex = index
-            width = newWidth
-            height = newHeight
-            interval = V4L2Fraction(framesPerSecond: range.clamp(fps: interval.framesPerSecond))
-            return
-        }
-        let sizes = configuration.formats[index].sizes
-        guard let size = sizes.min(by: {
-            abs($0.width - wantedWidth) + abs($0.height - wantedHeight)
-                < abs($1.width - wantedWidth) + abs($1.height - wantedHeight)
-        }) else { throw Errno.invalidArgument }
-        fillFormat(&format.pointee, index: index, width: size.width, height: size.height)
-        guard commit else { return }
-        formatIndex = index
-        width = size.width
-        height = size.height
-        let rates = size.fps
-        if !rates.contains(where: { abs($0 - interval.framesPerSecond) < 0.01 }) {
-            interval = V4L2Fraction(framesPerSecond: rates.first ?? 30)
-        }
-    }
-
-    private func parameters(_ parameters: UnsafeMutablePointer<v4l2_streamparm>, set: Bool) throws(Errno) {
-        try requireCaptureType(parameters.pointee.type)
-        if set {
-            if streaming { throw Errno.busy }
-            let wanted = parameters.pointee.parm.capture.timeperframe
-            if wanted.numerator > 0, wanted.denominator > 0, let range = configuration.formats[formatIndex].range {
-                interval = V4L2Fraction(framesPerSecond: range.clamp(fps: Double(wanted.denominator) / Double(wanted.numerator)))
-            } else if wanted.numerator > 0, wanted.denominator > 0,
-               let size = configuration.formats[formatIndex].sizes.first(where: { $0.width == width && $0.height == height }) {
-                let fps = Double(wanted.denominator) / Double(wanted.numerator)
-                if let nearest = size.fps.min(by: { abs($0 - fps) < abs($1 - fps) }) {
-                    interval = V4L2Fraction(framesPerSecond: nearest)
-                }
-            }
-        }
-        var parm = v4l2_streamparm()
-        parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-        parm.parm.capture.capability = UInt32(V4L2_CAP_TIMEPERFRAME)
-        parm.parm.capture.timeperframe.numerator = interval.numerator
-        parm.parm.capture.timeperframe.denominator = interval.denominator
-        parameters.pointee = parm
-    }
-
-    private func requestBuffers(_ request: UnsafeMutablePointer<v4l2_requestbuffers>, fd: Int32) throws(Errno) {
-        try requireCaptureType(request.pointee.type)
-        guard request.pointee.memory == V4L2_MEMORY_MMAP.rawValue else { throw Errno.invalidArgument }
-        if let owner, owner != fd { throw Errno.busy }
-        if streaming { throw Errno.busy }
-        if buffers.contains(where: { $0.mappings > 0 }) { throw Errno.busy }
-        releaseBuffersLocked()
-        let count = min(Int(request.pointee.count), 32)
-        request.pointee.capabilities = UInt32(V4L2_BUF_CAP_SUPPORTS_MMAP)
-        guard count > 0 else {
-            owner = nil
-            request.pointee.count = 0
-            return
-        }
-        let length = imageSize(pixelFormats[formatIndex], width: width, height: height)
-        buffers = (0..<count).map { EmulatedBuffer(index: $0, length: length) }
-        stats.dequeuesPerBuffer = Array(repeating: 0, count: count)
-        owner = fd
-        request.pointee.count = UInt32(count)
-    }
-
-    private func describe(_ buffer: EmulatedBuffer, into raw: inout v4l2_buffer) {
-        raw.index = UInt32(buffer.index)
-        raw.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-        raw.memory = V4L2_MEMORY_MMAP.rawValue
-        raw.length = UInt32(buffer.length)
-        raw.m.offset = UInt32(buffer.offset)
-        raw.field = V4L2_FIELD_NONE.rawValue
-        var flags = UInt32(V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-        if buffer.mappings > 0 { flags |= UInt32(V4L2_BUF_FLAG_MAPPED) }
-        if buffer.state == .queued { flags |= UInt32(V4L2_BUF_FLAG_QUEUED) }
-        if buffer.state == .done { flags |= UInt32(V4L2_BUF_FLAG_DONE) }
-        raw.flags = flags
-    }
-
-    private func queue(_ raw: UnsafeMutablePointer<v4l2_buffer>, fd: Int32) throws(Errno) {
-        try requireCaptureType(raw.pointee.type)
-        try requireOwner(fd)
-        guard raw.pointee.memory == V4L2_MEMORY_MMAP.rawValue else { throw Errno.invalidArgument }
-        let index = Int(raw.pointee.index)
-        guard buffers.indices.contains(index), buffers[index].state == .dequeued else { throw Errno.invalidArgument }
-        buffers[index].state = .queued
-        queued.append(index)
-        describe(buffers[index], into: &raw.pointee)
-        lock.broadcast()
-    }
-
-    private func dequeue(_ raw: UnsafeMutablePointer<v4l2_buffer>, fd: Int32) throws(Errno) {
-        try requireCaptureType(raw.pointee.type)
-        try requireOwner(fd)
-        guard streaming else { throw Errno.invalidArgument }
-        produceDueLocked(now: MonotonicClock.now)
-        if !present { throw Errno.noSuchDevice }
-        if pendingWouldBlock > 0 {
-            pendingWouldBlock -= 1
-            throw Errno.wouldBlock
-        }
-        guard !done.isEmpty else { throw Errno.wouldBlock }
-        let buffer = buffers[done.removeFirst()]
-        buffer.state = .dequeued
-        describe(buffer, into: &raw.pointee)
-        if buffer.errorFlag { raw.pointee.flags |= UInt32(V4L2_BUF_FLAG_ERROR) }
-        raw.pointee.bytesused = UInt32(buffer.bytesUsed)
-        raw.pointee.sequence = buffer.sequence
-        let seconds = buffer.timestamp.rounded(.down)
-        raw.pointee.timestamp.tv_sec = Int(seconds)
-        raw.pointee.timestamp.tv_usec = Int(((buffer.timestamp - seconds) * 1e6).rounded(.down))
-        stats.framesDequeued += 1
-        if stats.dequeuesPerBuffer.indices.contains(buffer.index) { stats.dequeuesPerBuffer[buffer.index] += 1 }
-        let held = buffers.filter { $0.state == .dequeued }.count
-        stats.maximumBuffersHeld = max(stats.maximumBuffersHeld, held)
     }
 
     func openedLocked() {
