@@ -73,8 +73,10 @@ test)
     python_env
     # Release build: the conformance and accuracy tests run the real models on real data.
     # (Building the named products, not --build-tests, skips swift-protobuf's C++ protoc.)
-    swift build -c release --product fer-livePackageTests
-    swift build -c release --product fer-live
+    # A target that imports a module outside its declared dependencies fails the build (PackageGraphTests
+    # checks the direct ones too).
+    swift build -c release --product fer-livePackageTests --explicit-target-dependency-import-check error
+    swift build -c release --product fer-live --explicit-target-dependency-import-check error
     OPENBLAS_NUM_THREADS=1 swift test -c release --skip-build
     ;;
 fuzz)
