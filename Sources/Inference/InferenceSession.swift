@@ -5,6 +5,8 @@ import Foundation
 ///
 /// Running allocates nothing. A session is not thread-safe: use one per thread (or serial queue).
 public final class InferenceSession: @unchecked Sendable {
+    // @unchecked Sendable: a session is handed to the one thread or serial queue that runs it (the classifier's
+    // analysis queue, one session per detector thread); nothing in it is touched from two threads at once.
     /// A graph input or output with its resolved shape.
     public struct Binding: Sendable, Equatable {
         public let name: String

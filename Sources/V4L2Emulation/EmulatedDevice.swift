@@ -7,6 +7,8 @@ import Imaging
 ///
 /// All state is guarded by the owning system's lock; the public methods may be called from any thread.
 public final class EmulatedDevice: @unchecked Sendable {
+    // @unchecked Sendable: every stored var is read and written with `lock` held (the owning system's NSCondition,
+    // which `poll` waits on); the public methods take it themselves.
     let lock: NSCondition
     let configuration: EmulatedDeviceConfiguration
     // The state below is internal rather than private only so that the extensions in

@@ -9,6 +9,8 @@ import Imaging
 /// links, and extra files for error cases), descriptors, mmap'ed buffers and poll. It counts open
 /// descriptors and live mappings so tests can assert that a teardown released everything.
 public final class EmulatedV4L2System: V4L2System, @unchecked Sendable {
+    // @unchecked Sendable: every stored var (devices, descriptors, mappings) is guarded by `lock`, an NSCondition
+    // because `poll` must wait for frames; every V4L2System call takes it.
     /// Guards every emulated object; devices share it and wait on it in `poll`.
     let lock = NSCondition()
     private var devices: [EmulatedDevice] = []

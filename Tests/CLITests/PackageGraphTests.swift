@@ -107,5 +107,44 @@ final class PackageGraphTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 30, "every Swift target was read (\(names.count) in the manifest)")
         XCTAssertEqual(problems, [], problems.joined(separator: "\n"))
+
+        // The README's layout table is the same graph: every non-test target once, with its declared dependencies.
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let rows = Self.graphTable(in: readme)
+        XCTAssertFalse(rows.isEmpty, "README.md has the module graph table after its marker")
+        var listed: [String: Set<String>] = [:]
+        for (modules, dependencies) in rows {
+            for module in modules {
+                XCTAssertNil(listed[module], "README lists \(module) twice")
+                listed[module] = dependencies
+            }
+        }
+        for target in manifest.targets where target.type != "test" {
+            guard let dependencies = listed.removeValue(forKey: target.name) else {
+                XCTFail("README's module graph lacks \(target.name)")
+                continue
+            }
+            XCTAssertEqual(dependencies, Set(target.dependencies.map(\.name)), "README: \(target.name)'s dependencies")
+        }
+        XCTAssertEqual(listed.keys.sorted(), [], "README lists modules the package does not have")
+    }
+
+    /// The rows of the table after `<!-- module graph` in the README: the modules of the first column and the
+    /// dependencies of the second, each a set of backticked names.
+    static func graphTable(in readme: String) -> [(Set<String>, Set<String>)] {
+        guard let marker = readme.range(of: "<!-- module graph") else { return [] }
+        var rows: [(Set<String>, Set<String>)] = []
+        for line in readme[marker.upperBound...].split(separator: "\n", omittingEmptySubsequences: false).dropFirst() {
+            guard line.hasPrefix("|") else { if rows.isEmpty { continue } else { break } }
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count >= 3, cells[1].contains("`") else { continue }  // the header and the rule
+            rows.append((backticked(cells[1]), backticked(cells[2])))
+        }
+        return rows
+    }
+
+    private static func backticked(_ cell: String) -> Set<String> {
+        Set(cell.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) })
     }
 }

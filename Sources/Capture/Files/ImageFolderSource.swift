@@ -10,6 +10,7 @@ import Imaging
 /// matters only for `PacedSource` and for time-based smoothing). A file that cannot be read or is not
 /// a JPEG/PNG is skipped, counted and reported to `skipHandler` (or logged) with its name.
 public final class ImageFolderSource: FileSourceBase, FrameSource, @unchecked Sendable {
+    // @unchecked Sendable: as `FileSourceBase` — its reading state belongs to the one capture thread calling next().
     /// The frame rate used when the caller gives none.
     public static let defaultFrameRate = 1.0
     /// The extensions a directory listing keeps (case-insensitive).

@@ -5,6 +5,7 @@
 /// a frame whose markers are invalid is skipped and counted; a frame cut off by the end of the stream
 /// is counted and the stream ends. Width and height come from each frame's SOF segment.
 public final class MJPEGSource: FileSourceBase, FrameSource, @unchecked Sendable {
+    // @unchecked Sendable: as `FileSourceBase` — its reading state belongs to the one capture thread calling next().
     /// The frame rate assumed when the caller gives none.
     public static let defaultFrameRate = 30.0
 

@@ -10,6 +10,7 @@ import Imaging
 /// `FileSourceError.corruptStream`: Y4M has no sync markers, so once bytes are lost every later frame
 /// boundary is unknown and resynchronising would deliver garbage.
 public final class Y4MSource: FileSourceBase, FrameSource, @unchecked Sendable {
+    // @unchecked Sendable: as `FileSourceBase` — its reading state belongs to the one capture thread calling next().
     /// The file name or "stdin".
     public let name: String
     /// The parsed stream header.
