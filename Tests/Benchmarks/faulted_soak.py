@@ -201,6 +201,7 @@ def main():
     threading.Thread(target=follow_events, daemon=True).start()
 
     faults = {"unplugs": 0, "corrupt_frames": 0, "rotations": 0}
+    recovery = []  # seconds from plugging the camera back in to fer-live streaming again
     stuck = StuckClients(port, args.stuck_clients)
     stuck.replace()
     stop = threading.Event()
@@ -217,6 +218,16 @@ def main():
                 with open(control, "w") as f:
                     f.write("present\n")
                 faults["unplugs"] += 1
+                # The control file holds one command: the next may only be written once the camera is back
+                # (the emulator reads the file when fer-live touches the device, here at its next reopen).
+                plugged = time.monotonic()
+                while not stop.wait(0.1):
+                    try:
+                        if metric(get(port, "/metrics")[1].decode(), "fer_live_source_up") == 1:
+                            break
+                    except OSError:
+                        pass
+                recovery.append(round(time.monotonic() - plugged, 2))
                 next_unplug += args.unplug_every
             if now >= next_corrupt:
                 with open(control, "w") as f:
@@ -313,6 +324,8 @@ def main():
     unended = starts - ends
     if unended:
         failures.append(f"{len(unended)} tracks started and never ended")
+    if any(r > 30 for r in recovery):
+        failures.append(f"the camera took {max(recovery)} s to come back after a replug")
     if waits < faults["unplugs"]:
         failures.append(f"{faults['unplugs']} unplugs but {waits} waiting events")
     if final.get("skipped", 0) < faults["corrupt_frames"] * 0.5:
@@ -340,7 +353,8 @@ def main():
         "frames_captured": final.get("captured"), "frames_analyzed": final.get("frames"),
         "dropped": final.get("dropped"), "skipped": final.get("skipped"), "seconds": round(elapsed, 1),
         "fps_analyzed": round(final.get("frames", 0) / elapsed, 1) if elapsed else 0,
-        "faults": faults, "stuck_clients_opened": stuck.opened, "stuck_client_errors": stuck.errors,
+        "faults": faults, "recovery_seconds": {"max": max(recovery, default=None), "all": recovery},
+        "stuck_clients_opened": stuck.opened, "stuck_client_errors": stuck.errors,
         "log_files": len(files), "event_lines": lines, "events_lost": lost, "tracks": len(starts),
         "waiting_events": waits, "scrapes": scrapes, "event_lines_streamed": stream["lines"],
         "http_events_dropped": metric(last_metrics, "fer_live_http_events_dropped_total"),
@@ -349,12 +363,13 @@ def main():
     with open(os.path.join(args.out, "soak_faults_summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     print()
-    print("| frames captured / analysed | time | dropped | skipped | unplugs | corrupt frames | log rotations "
-          "| stuck clients | events lost | RSS MB after warm-up → min/max → last | fds | threads |")
+    print("| frames captured / analysed | time | dropped | skipped | unplugs (slowest recovery) | corrupt frames "
+          "| log rotations | stuck clients | events lost | RSS MB after warm-up → min/max → last | fds | threads |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     g = lambda k: growth.get(k, {})
     print(f"| {final.get('captured', 0):,} / {final.get('frames', 0):,} | {elapsed / 60:.1f} min "
-          f"| {final.get('dropped')} | {final.get('skipped')} | {faults['unplugs']} | {faults['corrupt_frames']} "
+          f"| {final.get('dropped')} | {final.get('skipped')} | {faults['unplugs']} ({max(recovery, default=0)} s) "
+          f"| {faults['corrupt_frames']} "
           f"| {faults['rotations']} | {stuck.opened} | {lost} "
           f"| {g('rss_mb').get('after_warmup')} → {g('rss_mb').get('min')}/{g('rss_mb').get('max')} → "
           f"{g('rss_mb').get('last')} | {g('fds').get('after_warmup')} → max {g('fds').get('max')} "
