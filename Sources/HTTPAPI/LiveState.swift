@@ -33,6 +33,8 @@ public final class LiveState: FrameSink, EventSink, Sendable {
         var framesAnalyzed = 0
         var maxDropped = 0
         var source: SourceState = .starting
+        /// When the source last said it streams (a start, or a camera back after an unplug).
+        var streamingSince: Double?
         var lastResult: FrameResult?
         var statistics: PipelineStatistics?
         var publisher: (@Sendable () -> PublisherFigures)?
@@ -109,7 +111,12 @@ public final class LiveState: FrameSink, EventSink, Sendable {
             metrics.tracksEnded.increment()
             live.withLock { $0.tracks.tracks.removeAll { $0.id == summary.track } }
         case .emotion(let change, _, _, _): metrics.emotionChanged(to: change.emotion.label)
-        case .source(let state, _): live.withLock { $0.source = state }
+        case .source(let state, _):
+            let now = clock()
+            live.withLock { s in
+                if case .streaming = state { s.streamingSince = now }
+                s.source = state
+            }
         case .stats: break
         }
         if events.hasClients { events.publish(encoder.encode(event)) }
@@ -152,7 +159,11 @@ public final class LiveState: FrameSink, EventSink, Sendable {
                 case .starting: status = "starting"
                 case .waiting: status = "waiting"
                 case .ended: status = "ended"
-                case .streaming: status = "stalled"
+                case .streaming:
+                    // The first frame of a stream that just started (or came back) is not late yet.
+                    let fresh = s.streamingSince.map { clock() - $0 <= stallAfter } ?? false
+                    let framedSince = s.lastFrameClock.flatMap { last in s.streamingSince.map { last >= $0 } } ?? false
+                    status = fresh && !framedSince ? "starting" : "stalled"
                 }
             }
             return HealthReport(status: status, source: s.source.name, detail: s.source.description,

@@ -32,30 +32,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from soak_common import follow_events, free_port, get, metric, scrape_round, wait_for_endpoint  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port, path, timeout=5.0):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def metric(text, name):
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.rsplit(" ", 1)[1])
-    return None
 
 
 def proc_figures(pid):
@@ -172,33 +153,9 @@ def main():
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env)
 
-    while True:
-        if proc.poll() is not None:
-            sys.exit(f"soak: fer-live exited with {proc.returncode} before serving HTTP")
-        try:
-            if get(port, "/healthz", timeout=1)[0] in (200, 503):
-                break
-        except OSError:
-            pass
-        if time.monotonic() - started > 30:
-            proc.kill()
-            sys.exit("soak: no HTTP endpoint after 30 s")
-        time.sleep(0.1)
+    wait_for_endpoint(proc, port, started)
 
-    stream = {"lines": 0, "error": None}
-
-    def follow_events():
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/events", timeout=120) as r:
-                for line in r:
-                    if line.strip():
-                        json.loads(line)
-                        stream["lines"] += 1
-        except Exception as e:  # the stream ends when fer-live exits; anything else is a failure
-            if proc.poll() is None:
-                stream["error"] = repr(e)
-
-    threading.Thread(target=follow_events, daemon=True).start()
+    stream = follow_events(proc, port, timeout=120)
 
     faults = {"unplugs": 0, "corrupt_frames": 0, "rotations": 0}
     recovery = []  # seconds from plugging the camera back in to fer-live streaming again
@@ -250,26 +207,16 @@ def main():
     captured = 0.0
     last_metrics = ""
     next_sample = 0.0
+    def healthz_ok(status, body):
+        if status == 503:
+            scrapes["healthz_503"] += 1  # while the camera is unplugged, or at the end
+        return status in (200, 503)
+
     while proc.poll() is None:
         now = time.monotonic() - started
         try:
-            status, body = get(port, "/metrics")
-            if status != 200:
-                failures.append(f"/metrics {status}")
-            scrapes["metrics"] += 1
-            last_metrics = body.decode()
+            last_metrics = scrape_round(port, scrapes, failures, healthz_ok)
             captured = metric(last_metrics, "fer_live_frames_captured_total") or captured
-            status, body = get(port, "/healthz")
-            scrapes["healthz"] += 1
-            if status == 503:
-                scrapes["healthz_503"] += 1  # while the camera is unplugged, or at the end
-            elif status != 200:
-                failures.append(f"/healthz {status}: {body.decode().strip()}")
-            status, body = get(port, "/api/v1/tracks")
-            scrapes["tracks"] += 1
-            if status != 200:
-                failures.append(f"/api/v1/tracks {status}")
-            json.loads(body)
         except (OSError, ValueError) as e:
             if proc.poll() is None:
                 failures.append(f"scrape at {now:.0f} s: {e!r}")

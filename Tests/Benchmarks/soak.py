@@ -13,28 +13,14 @@ memory after warm-up (the first 10 % of the frames) left the band of +-5 % aroun
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from soak_common import follow_events, free_port, metric, scrape_round, wait_for_endpoint  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port, path, timeout=5.0):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
 
 
 def vm_rss_mb(pid):
@@ -45,13 +31,6 @@ def vm_rss_mb(pid):
                     return int(line.split()[1]) / 1024
     except OSError:
         return None
-    return None
-
-
-def metric(text, name):
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.rsplit(" ", 1)[1])
     return None
 
 
@@ -79,34 +58,9 @@ def main():
     proc = subprocess.Popen(cmd, env=env)
 
     # Wait for the endpoint.
-    while True:
-        if proc.poll() is not None:
-            sys.exit(f"soak: fer-live exited with {proc.returncode} before serving HTTP")
-        try:
-            if get(port, "/healthz", timeout=1)[0] in (200, 503):
-                break
-        except OSError:
-            pass
-        if time.monotonic() - started > 30:
-            proc.kill()
-            sys.exit("soak: no HTTP endpoint after 30 s")
-        time.sleep(0.1)
+    wait_for_endpoint(proc, port, started)
 
-    stream = {"lines": 0, "error": None}
-
-    def follow_events():
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/events", timeout=60) as r:
-                for line in r:
-                    if line.strip():
-                        json.loads(line)
-                        stream["lines"] += 1
-        except Exception as e:  # the stream ends when fer-live exits; anything else is a failure
-            if proc.poll() is None:
-                stream["error"] = repr(e)
-
-    follower = threading.Thread(target=follow_events, daemon=True)
-    follower.start()
+    stream = follow_events(proc, port, timeout=60)
 
     scrapes = {"metrics": 0, "healthz": 0, "tracks": 0}
     failures = []
@@ -116,20 +70,9 @@ def main():
     while proc.poll() is None:
         now = time.monotonic() - started
         try:
-            status, body = get(port, "/metrics")
-            if status != 200:
-                failures.append(f"/metrics {status}")
-            scrapes["metrics"] += 1
-            frames = metric(body.decode(), "fer_live_frames_analyzed_total") or frames
-            status, body = get(port, "/healthz")
-            scrapes["healthz"] += 1
-            if status != 200 and json.loads(body).get("status") != "ended":
-                failures.append(f"/healthz {status}: {body.decode().strip()}")
-            status, body = get(port, "/api/v1/tracks")
-            scrapes["tracks"] += 1
-            if status != 200:
-                failures.append(f"/api/v1/tracks {status}")
-            json.loads(body)
+            text = scrape_round(port, scrapes, failures,
+                                lambda status, body: status == 200 or json.loads(body).get("status") == "ended")
+            frames = metric(text, "fer_live_frames_analyzed_total") or frames
         except (OSError, ValueError) as e:
             if proc.poll() is None:
                 failures.append(f"scrape at {now:.0f} s: {e!r}")
@@ -141,7 +84,7 @@ def main():
             next_rss = now + args.rss_interval
         time.sleep(args.scrape_interval)
     elapsed = time.monotonic() - started
-    follower.join(timeout=5)
+    stream["thread"].join(timeout=5)
     if stream["error"]:
         failures.append(f"/api/v1/events: {stream['error']}")
 

@@ -13,13 +13,19 @@ final class V4L2EmulationSpecTests: XCTestCase {
         return url.path
     }
 
-    func testSpecFromEnvironmentWithControlFile() throws {
+    /// A temporary folder with a frame (`face.jpg`) and a control file saying "present".
+    private func cameraFolder() throws -> (URL, String) {
         let directory = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("two_people.jpg"),
                                          to: directory.appendingPathComponent("face.jpg"))
         let control = directory.appendingPathComponent("camera.control").path
         try "present\n".write(toFile: control, atomically: true, encoding: .utf8)
+        return (directory, control)
+    }
+
+    func testSpecFromEnvironmentWithControlFile() throws {
+        let (directory, control) = try cameraFolder()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let spec = try writeSpec("""
             {"devices": [
               {"path": "/dev/video0", "byId": "usb-Emulated_Cam-video-index0", "card": "Emulated Cam",
@@ -64,12 +70,8 @@ final class V4L2EmulationSpecTests: XCTestCase {
     }
 
     func testControlFileCorruptsABurstOfFrames() throws {
-        let directory = try TestPaths.temporaryDirectory()
+        let (directory, control) = try cameraFolder()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("two_people.jpg"),
-                                         to: directory.appendingPathComponent("face.jpg"))
-        let control = directory.appendingPathComponent("camera.control").path
-        try "present\n".write(toFile: control, atomically: true, encoding: .utf8)
         let spec = try writeSpec("""
             {"devices": [{"path": "/dev/video0", "formats": [{"format": "mjpeg", "sizes": [{"width": 320, "height": 240, "fps": [60]}]}],
                "frames": ["face.jpg"], "control": "\(control)", "clock": "realtime"}]}

@@ -135,6 +135,10 @@ final class HTTPEndpointTests: XCTestCase {
         XCTAssertNil(report.last_frame_age_seconds)
 
         state.handle(.source(.streaming(mode: "64x48 mjpeg 25 fps"), time: 0))
+        clock.advance(0.5)
+        response = try HTTPTestClient.get(port: port, path: "/healthz")
+        XCTAssertEqual(try JSONDecoder().decode(HealthDoc.self, from: Data(response.body)).status, "starting",
+                       "streaming, the first frame still in analysis: not stalled yet")
         try state.handle(frame(sequence: 0, time: 0, faces: []))
         clock.advance(0.25)
         response = try HTTPTestClient.get(port: port, path: "/healthz")
@@ -156,6 +160,14 @@ final class HTTPEndpointTests: XCTestCase {
         XCTAssertEqual(response.status, 503)
         XCTAssertEqual(report.status, "waiting")
         XCTAssertEqual(report.detail, "waiting for /dev/video0: no such device")
+
+        // Back after the unplug: a fresh grace period, then stalled if no frame comes.
+        state.handle(.source(.streaming(mode: "64x48 mjpeg 25 fps"), time: 5))
+        response = try HTTPTestClient.get(port: port, path: "/healthz")
+        XCTAssertEqual(try JSONDecoder().decode(HealthDoc.self, from: Data(response.body)).status, "starting")
+        clock.advance(3)
+        response = try HTTPTestClient.get(port: port, path: "/healthz")
+        XCTAssertEqual(try JSONDecoder().decode(HealthDoc.self, from: Data(response.body)).status, "stalled")
     }
 
     func testTracksAreTheLastFramesFaces() throws {

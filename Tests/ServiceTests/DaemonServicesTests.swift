@@ -67,18 +67,14 @@ private final class FinalStatsProbe: EventSink, Sendable {
 
 /// `DaemonServices`: the pipeline, the systemd monitor and the signal handlers in one ServiceGroup.
 final class DaemonServicesTests: XCTestCase {
-    private var directory: URL!
+    /// systemd's end of `$NOTIFY_SOCKET`, in the abstract namespace (nothing to clean up on disk).
     private var receiver: NotifyReceiver!
 
     override func setUpWithError() throws {
-        directory = try TestPaths.temporaryDirectory()
-        receiver = try NotifyReceiver(directory: directory)
+        receiver = try NotifyReceiver(abstractName: "fer-live-daemon-services-\(UUID().uuidString.prefix(8))")
     }
 
-    override func tearDownWithError() throws {
-        receiver.close()
-        try? FileManager.default.removeItem(at: directory)
-    }
+    override func tearDownWithError() throws { receiver.close() }
 
     private func parts(frames limit: Int?) throws -> (ServiceGroup, LivePipeline, FinalStatsProbe, ResultBox) {
         let jpeg = try [UInt8](Data(contentsOf: TestPaths.fixtures.appendingPathComponent("two_people.jpg")))
