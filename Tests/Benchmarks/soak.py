@@ -71,7 +71,7 @@ def main():
         now = time.monotonic() - started
         try:
             text = scrape_round(port, scrapes, failures,
-                                lambda status, body: status == 200 or json.loads(body).get("status") == "ended")
+                                lambda status, body: status == 200 or json.loads(body).get("status") in ("starting", "ended"))
             frames = metric(text, "fer_live_frames_analyzed_total") or frames
         except (OSError, ValueError) as e:
             if proc.poll() is None:
