@@ -161,9 +161,10 @@ public final class LiveState: FrameSink, EventSink, Sendable {
                 case .ended: status = "ended"
                 case .streaming:
                     // The first frame of a stream that just started (or came back) is not late yet.
-                    let fresh = s.streamingSince.map { clock() - $0 <= stallAfter } ?? false
-                    let framedSince = s.lastFrameClock.flatMap { last in s.streamingSince.map { last >= $0 } } ?? false
-                    status = fresh && !framedSince ? "starting" : "stalled"
+                    let awaitingFirstFrame = s.streamingSince.map { since in
+                        (s.lastFrameClock ?? -.infinity) < since && clock() - since <= stallAfter
+                    } ?? false
+                    status = awaitingFirstFrame ? "starting" : "stalled"
                 }
             }
             return HealthReport(status: status, source: s.source.name, detail: s.source.description,

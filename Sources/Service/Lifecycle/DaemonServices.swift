@@ -11,7 +11,8 @@ public enum DaemonServices {
 
     /// The group for the given parts (nil ones are left out).
     public static func group(pipeline: PipelineService, monitor: ServiceMonitor, signals: SignalService,
-                             http: HTTPService?, mqtt: MQTTService?, logger: Logger) -> ServiceGroup {
+                             http: StopOnShutdownService?, mqtt: StopOnShutdownService?,
+                             logger: Logger) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: signals)]
         if let mqtt { services.append(.init(service: mqtt)) }
         if let http { services.append(.init(service: http)) }

@@ -159,7 +159,8 @@ struct RunCommand: ParsableCommand {
             signals: SignalService(logger: logger, onReopen: {
                 do { try eventLog?.reopen() } catch { logger.error("\(error)") }
             }),
-            http: http.map(HTTPService.init), mqtt: sinks.publisher.map(MQTTService.init), logger: logger)
+            http: http.map(StopOnShutdownService.http), mqtt: sinks.publisher.map(StopOnShutdownService.mqtt),
+            logger: logger)
         Task.detached {
             do { try await group.run() } catch { outcome.failure.withLock { $0 = "\(error)" } }
             frames?.finish()
