@@ -49,13 +49,24 @@ def nll(logp, labels, t):
     return float(-np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-12)).mean())
 
 
-def fit_temperature(logp, labels):
+def scaled_views(views, t):
+    """fer-live's probabilities at temperature t: each view (the crop, and its mirror with --tta flip) scaled,
+    then averaged."""
+    return np.mean([scaled(v, t) for v in views], axis=0)
+
+
+def nll_views(views, labels, t):
+    p = scaled_views(views, t)
+    return float(-np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-12)).mean())
+
+
+def fit_temperature(views, labels):
     grid = np.exp(np.linspace(np.log(0.25), np.log(6), 200))
-    best = min(grid, key=lambda t: nll(logp, labels, t))
+    best = min(grid, key=lambda t: nll_views(views, labels, t))
     lo, hi = best / 1.05, best * 1.05
     for _ in range(40):  # golden-section refinement
         a, b = lo + 0.382 * (hi - lo), lo + 0.618 * (hi - lo)
-        if nll(logp, labels, a) < nll(logp, labels, b):
+        if nll_views(views, labels, a) < nll_views(views, labels, b):
             hi = b
         else:
             lo = a
@@ -90,6 +101,9 @@ def main(argv):
     ap.add_argument("--threshold", type=float, default=0.5, help="uncertain below this calibrated top probability")
     ap.add_argument("--write", action="store_true", help="store temperature and calibration in the manifest")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--flip", action="store_true",
+                    help="as fer-live's --tta flip: the crop and its mirror, each scaled by the temperature, averaged; "
+                         "also reports the single-pass ECE at the fitted temperature")
     args = ap.parse_args(argv)
     with open(args.manifest) as f:
         manifest = json.load(f)
@@ -98,28 +112,41 @@ def main(argv):
     opts.intra_op_num_threads = 1
     sess = ort.InferenceSession(args.model, opts, providers=["CPUExecutionProvider"])
     items = list_dataset(args.data_dir, labels)
-    outs = []
-    for start in range(0, len(items), args.batch):
-        x = np.stack([preprocess(p, spec) for p, _ in items[start:start + args.batch]])
-        outs.append(sess.run([manifest["output"]["name"]], {spec["name"]: x})[0])
-    out = np.concatenate(outs).astype(np.float64)
-    probs = softmax(out) if manifest["output"].get("kind") == "logits" else out
+
+    def probabilities(mirror):
+        outs = []
+        for start in range(0, len(items), args.batch):
+            x = np.stack([preprocess(p, spec) for p, _ in items[start:start + args.batch]])
+            if mirror:
+                x = x[..., ::-1].copy()
+            outs.append(sess.run([manifest["output"]["name"]], {spec["name"]: x})[0])
+        out = np.concatenate(outs).astype(np.float64)
+        return softmax(out) if manifest["output"].get("kind") == "logits" else out
+
+    views = [probabilities(False)] + ([probabilities(True)] if args.flip else [])
     truth = np.array([l for _, l in items])
     protocol = "FER2013 folder labels"
     if args.ferplus:
         truth = ferplus_majority(args.data_dir, args.ferplus, items, labels)
         keep = truth >= 0
-        probs, truth = probs[keep], truth[keep]
+        views, truth = [v[keep] for v in views], truth[keep]
         protocol = "FER+ majority vote"
-    logp = np.log(np.maximum(probs, 1e-12))
-    t = fit_temperature(logp, truth)
-    before, after = ece(probs, truth), ece(scaled(logp, t), truth)
-    cal = scaled(logp, t)
+    if args.flip:
+        protocol += ", flip averaging"
+    logps = [np.log(np.maximum(v, 1e-12)) for v in views]
+    t = fit_temperature(logps, truth)
+    before, after = ece(scaled_views(logps, 1.0), truth), ece(scaled_views(logps, t), truth)
+    cal = scaled_views(logps, t)
     conf, correct = cal.max(1), cal.argmax(1) == truth
     print(f"{os.path.basename(args.model)} on {args.data_dir} ({protocol}, {len(truth)} faces): "
           f"accuracy {correct.mean():.4f}")
-    print(f"temperature {t:.3f}: NLL {nll(logp, truth, 1.0):.4f} -> {nll(logp, truth, t):.4f}, "
+    print(f"temperature {t:.3f}: NLL {nll_views(logps, truth, 1.0):.4f} -> {nll_views(logps, truth, t):.4f}, "
           f"ECE {before:.4f} -> {after:.4f}")
+    if args.flip:
+        print(f"single pass at this temperature: ECE {ece(scaled(logps[0], t), truth):.4f}; "
+              f"at the manifest's {manifest.get('temperature', 1.0)}: single pass "
+              f"{ece(scaled(logps[0], manifest.get('temperature', 1.0)), truth):.4f}, flip averaging "
+              f"{ece(scaled_views(logps, manifest.get('temperature', 1.0)), truth):.4f}")
     print("| threshold | faces below | accuracy below | accuracy at or above |")
     print("|---|---|---|---|")
     for th in (0.3, 0.4, 0.5, 0.6, 0.7):
@@ -129,7 +156,7 @@ def main(argv):
         print(f"| {th:.1f} | {below.mean() * 100:.1f} % | {acc_b * 100:.1f} % | {acc_a * 100:.1f} % |")
     below = conf < args.threshold
     record = {"temperature": round(t, 4), "ece_before": round(before, 4), "ece_after": round(after, 4),
-              "protocol": protocol, "faces": int(len(truth)),
+              "protocol": protocol, "faces": int(len(truth)), "flip": args.flip,
               "uncertain_threshold": args.threshold,
               "uncertain_share": round(float(below.mean()), 4),
               "accuracy_below_threshold": round(float(correct[below].mean()), 4) if below.any() else None,

@@ -32,6 +32,7 @@ final class BenchPipelineCommandTests: XCTestCase {
             let tally: Tally
         }
         let crop: String
+        let tta: String
         let rows: [Row]
     }
 
@@ -43,6 +44,7 @@ final class BenchPipelineCommandTests: XCTestCase {
             XCTAssertEqual(result.status, 0, result.stderr)
             let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
             XCTAssertEqual(report.crop, crop)
+            XCTAssertEqual(report.tta, "flip", "the path as fer-live reads faces")
             XCTAssertEqual(report.rows.map(\.exposure), ["normal", "dark", "blurred", "all"])
             let all = try XCTUnwrap(report.rows.last?.tally)
             XCTAssertEqual(all.faces, 7)

@@ -55,6 +55,9 @@ final class EvalCommandTests: XCTestCase {
         // Rows of happy (index 3) and sad (index 4) hold the three images each.
         XCTAssertEqual(eval.report.confusion_matrix[3].reduce(0, +), 3)
         XCTAssertEqual(eval.report.confusion_matrix[4].reduce(0, +), 3)
+        // eval measures the network's single pass unless told (the photo and live paths average a flip).
+        let single = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(single?["tta"] as? String, "none", json.stdout)
 
         // Flip averaging is named in the report; the confusion-matrix plot script draws it.
         let flip = try FerLiveBinary.run(["eval", "--json", "--tta", "flip", dir.path])

@@ -47,6 +47,21 @@ final class ImageCommandTests: XCTestCase {
         }
     }
 
+    /// Photos are read as the live pipeline reads faces: each crop and its mirror image, averaged, unless `--tta none`.
+    func testFlipAveragingIsTheDefault() throws {
+        let probabilities = { (extra: [String]) throws -> [[String: Float]] in
+            let result = try FerLiveBinary.run(["image", "--json", self.fixture("two_people.jpg")] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return try XCTUnwrap(try self.decode(result.stdout).first).faces.map(\.probabilities)
+        }
+        let standard = try probabilities([]), flip = try probabilities(["--tta", "flip"])
+        let single = try probabilities(["--tta", "none"])
+        XCTAssertEqual(standard.count, 2)
+        XCTAssertEqual(standard, flip)
+        let largest = zip(standard, single).flatMap { a, b in a.keys.map { abs(a[$0]! - b[$0]!) } }.max() ?? 0
+        XCTAssertGreaterThan(largest, 1e-3, "one pass gives other probabilities than two")
+    }
+
     func testAnnotatedOutputIsAJPEGWithBoxesDrawn() throws {
         let out = dir.appendingPathComponent("annotated.jpg").path
         let result = try FerLiveBinary.run(["image", fixture("kit_with_rose.jpg"), "--out", out])

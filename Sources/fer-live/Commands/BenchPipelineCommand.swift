@@ -130,6 +130,8 @@ struct BenchPipelineCommand: ParsableCommand {
         var backgrounds: String
         var classifier: String
         var crop: String
+        /// Test-time augmentation of the classifier, on both sides (direct and whole path).
+        var tta: String
         var seed: UInt64
         var rows: [Row]
     }
@@ -210,12 +212,12 @@ struct BenchPipelineCommand: ParsableCommand {
         }
         let report = Report(data: directory, backgrounds: backgroundFolder,
                             classifier: locator.classifier(named: recognition.classifier).lastPathComponent,
-                            crop: crop.rawValue, seed: seed, rows: rows)
+                            crop: crop.rawValue, tta: recognition.testTimeAugmentation().rawValue, seed: seed, rows: rows)
         if json {
             try JSONOutput.print(report)
             return
         }
-        print("fer-live bench pipeline — \(report.classifier), crop \(crop.rawValue), \(samples.count) faces of \(directory) in 640x480 frames (seed \(seed))\n")
+        print("fer-live bench pipeline — \(report.classifier), crop \(crop.rawValue), tta \(report.tta), \(samples.count) faces of \(directory) in 640x480 frames (seed \(seed))\n")
         print("| detector | frames | faces | found | found: direct | found: whole path | crop gap (points) | all: direct | all: whole path (misses wrong) |")
         print("|---|---|---|---|---|---|---|---|---|")
         for row in rows {
