@@ -150,6 +150,41 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    func testStemConvolutionsSplitIntoPhases() throws {
+        // Stride 2 along x splits each input row into both column phases in one pass: YuNet's stem at
+        // 640x480, no left padding, a left padding of 2 (5x5), odd widths, rows narrower than two vectors.
+        let cases: [([Int], [Int], [Int])] = [
+            ([1, 3, 480, 640], [16, 3, 3, 3], [1, 1, 1, 1]),
+            ([1, 2, 9, 17], [5, 2, 3, 3], [0, 0, 1, 1]),
+            ([1, 3, 21, 45], [6, 3, 5, 5], [2, 2, 2, 2]),
+            ([2, 1, 8, 7], [3, 1, 3, 3], [1, 1, 0, 0]),
+        ]
+        for (i, (x, w, pads)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(120 + i))
+            b.randomWeight("b", [w[0]], seed: UInt64(130 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"],
+                   [B.ints("strides", [2, 2]), B.ints("pads", pads), B.ints("kernel_shape", [w[2], w[3]])])
+            b.node("Relu", ["c"], ["y"])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+        }
+    }
+
+    func testSigmoidOverWholeColumnTiles() throws {
+        // A 1x1 over a plane of whole 8 x 48 tiles and a partial block of output channels, a sigmoid
+        // fused: applied once the tile's accumulators are stored.
+        var b = ModelBuilder()
+        b.input("x", [1, 8, 24, 40])
+        b.randomWeight("w", [12, 8, 1, 1], seed: 140)
+        b.randomWeight("b", [12], seed: 141)
+        b.node("Conv", ["x", "w", "b"], ["c"], [B.ints("kernel_shape", [1, 1])])
+        b.node("Sigmoid", ["c"], ["y"])
+        b.output("y")
+        try assertMatchesORT(b, inputs: ["x": [1, 8, 24, 40]], scale: 2)
+    }
+
     func testPooling() throws {
         let cases: [(String, [Onnx_AttributeProto])] = [
             ("MaxPool", [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])]),
