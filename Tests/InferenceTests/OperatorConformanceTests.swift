@@ -150,6 +150,68 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    /// The op names of the kernels a session plans for the model (fused kernels name their parts).
+    private func plannedOps(_ builder: ModelBuilder, inputs: [String: [Int]]) throws -> [String] {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("model.onnx")
+        try builder.write(to: url)
+        let session = try InferenceSession(model: try ONNXModel(contentsOf: url.path), inputShapes: inputs)
+        return session.profile(runs: 1).map(\.op)
+    }
+
+    func testDepthwiseFusedWithMaxPool() throws {
+        // A stride-1 depthwise 3x3, its activation and a 2x2 stride-2 max pool run as one kernel: a YuNet
+        // 640x480 first-block plane (threads share its channels), odd heights and widths (the last row and
+        // column dropped), rows narrower than a vector and with a vector tail, no padding, a sigmoid, batch 2.
+        let cases: [([Int], String, [Int])] = [
+            ([1, 16, 240, 320], "Relu", [1, 1, 1, 1]),
+            ([2, 3, 9, 13], "Relu", [1, 1, 1, 1]),
+            ([1, 4, 7, 5], "Sigmoid", [1, 1, 1, 1]),
+            ([1, 5, 12, 38], "LeakyRelu", [0, 1, 1, 0]),
+            ([1, 2, 6, 70], "Relu", [0, 0, 0, 0]),
+            ([1, 3, 2, 2], "Relu", [1, 1, 1, 1]),
+        ]
+        for (i, (x, activation, pads)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [x[1], 1, 3, 3], seed: UInt64(90 + i))
+            b.randomWeight("b", [x[1]], seed: UInt64(100 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"],
+                   [B.int("group", x[1]), B.ints("pads", pads), B.ints("kernel_shape", [3, 3])])
+            b.node(activation, ["c"], ["a"], activation == "LeakyRelu" ? [B.float("alpha", 0.1)] : [])
+            b.node("MaxPool", ["a"], ["y"], [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)+MaxPool"], "\(x)")
+        }
+    }
+
+    func testDepthwiseAndMaxPoolThatStaySeparate() throws {
+        // A pool the kernel cannot take (3x3, or padded), a depthwise at stride 2, and a depthwise whose
+        // output is also a graph output: two kernels each, and the same results.
+        let cases: [(stride: Int, pool: [Onnx_AttributeProto], alsoOutput: Bool)] = [
+            (1, [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2])], false),
+            (1, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2]), B.ints("pads", [0, 0, 1, 1])], false),
+            (2, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])], false),
+            (1, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])], true),
+        ]
+        let x = [1, 4, 15, 22]
+        for (i, (stride, pool, alsoOutput)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [4, 1, 3, 3], seed: UInt64(110 + i))
+            b.node("Conv", ["x", "w"], ["c"], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1]),
+                                              B.ints("strides", [stride, stride]), B.ints("kernel_shape", [3, 3])])
+            b.node("Relu", ["c"], ["a"])
+            b.node("MaxPool", ["a"], ["y"], pool)
+            b.output("y")
+            if alsoOutput { b.output("a") }
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)", "MaxPool"], "case \(i)")
+        }
+    }
+
     func testStemConvolutionsSplitIntoPhases() throws {
         // Stride 2 along x splits each input row into both column phases in one pass: YuNet's stem at
         // 640x480, no left padding, a left padding of 2 (5x5), odd widths, rows narrower than two vectors.

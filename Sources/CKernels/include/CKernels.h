@@ -71,9 +71,13 @@ typedef struct {
     int pad_top, pad_left, stride;
     long out_height, out_width;
     float *y;
-    /* Scratch: 5 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
+    /* Scratch: 7 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
      * same positions are ever written, so the borders stay zero). */
     float *rows;
+    /* Non-zero: a 2x2 max pool of stride 2 without padding follows (stride 1 only, out_height and
+     * out_width at least 2). `y` then receives out_height / 2 rows of out_width / 2: each pair of output
+     * rows is pooled from scratch as it is computed. */
+    int pool;
 } fer_depthwise;
 
 /* Floats per scratch row of `fer_depthwise3x3`. */
