@@ -15,7 +15,9 @@ final class DepthwiseConvKernel: Kernel {
     let weights: OwnedBuffer
     let epilogues: [Epilogue]
     let cEpilogues: [fer_epilogue]
-    let isa: InstructionSet
+    /// The instruction set of the C 3x3 path: timed at load among the session's candidates (AVX2's
+    /// 8-wide rows fit the narrow planes of late layers better than AVX-512's 16-wide ones).
+    private(set) var isa: InstructionSet
     let paddedH: Int, paddedW: Int
     /// Whether the C 3x3 path applies.
     let direct3x3: Bool
@@ -70,6 +72,14 @@ final class DepthwiseConvKernel: Kernel {
         threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
         rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
         rows = OwnedBuffer(zeros: direct3x3 ? threads * Self.scratchRows * rowPitch : 0)
+        // The instruction sets sum in the same order (the output is the same to the bit): keep the fastest.
+        let candidates = options.candidates
+        if direct3x3 && options.orientation == .measured && candidates.count > 1 {
+            isa = candidates[Autotune.fastest(candidates.count) { index in
+                self.isa = candidates[index]
+                self.run()
+            }]
+        }
     }
 
     func run() {
