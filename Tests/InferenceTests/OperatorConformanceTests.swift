@@ -261,7 +261,7 @@ final class OperatorConformanceTests: XCTestCase {
             ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]), B.int("count_include_pad", 1)]),
         ]
         for (op, attributes) in cases {
-            for shape in [[1, 3, 13, 15], [2, 3, 20, 37]] {
+            for shape in [[1, 3, 13, 15], [2, 3, 20, 37], [1, 16, 60, 60]] {
                 var b = ModelBuilder()
                 b.input("x", shape)
                 b.node(op, ["x"], ["y"], attributes)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// MaxPool / AveragePool over NCHW windows, with pads and ceil mode resolved at planning.
 final class PoolKernel: Kernel {
     enum Kind { case max, average(countIncludePad: Bool) }
@@ -9,12 +11,16 @@ final class PoolKernel: Kernel {
     let activation: Activation
     /// Whether the window is 2x2, stride 2, without padding (YuNet's pooling).
     private let isMax2x2: Bool
-    /// For the separable max path: one padded row, -infinity outside `[padLeft, padLeft + width)`.
+    /// For the separable max path (`fer_max_pool`): one padded row per output row, `pitch` floats apart,
+    /// -infinity outside `[padLeft, padLeft + width)`.
     private let row: OwnedBuffer?
+    private let pitch: Int
+    let isa: InstructionSet
 
     init(geometry: ConvGeometry, kind: Kind, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
-         activation: Activation) {
+         activation: Activation, isa: InstructionSet) {
         self.g = geometry
+        self.isa = isa
         self.kind = kind
         self.x = x
         self.y = y
@@ -25,13 +31,15 @@ final class PoolKernel: Kernel {
             && g.dilationH == 1 && g.dilationW == 1 && g.padTop == 0 && g.padLeft == 0
             && g.outHeight * 2 <= g.height && g.outWidth * 2 <= g.width
         if isMax, !isMax2x2, g.dilationH == 1, g.dilationW == 1 {
-            // Room for the last output's full 16-float load at stride 2.
-            let count = g.padLeft + g.width + g.padRight + 2 * Vector.V.scalarCount + g.kernelW
+            pitch = (fer_max_pool_row_floats(g.width, Int32(g.padLeft), Int32(g.padRight), g.outWidth,
+                                             Int32(g.kernelW), Int32(g.strideW)) + 15) / 16 * 16
+            let count = g.outHeight * pitch
             let buffer = OwnedBuffer(zeros: count)
             buffer.pointer.update(repeating: -.infinity, count: count)
             row = buffer
         } else {
             row = nil
+            pitch = 0
         }
     }
 
@@ -41,7 +49,11 @@ final class PoolKernel: Kernel {
             if isMax2x2 {
                 max2x2(x + p * g.inPlane, dst)
             } else if let row {
-                separableMax(x + p * g.inPlane, dst, row.pointer + g.padLeft)
+                var mp = fer_maxpool(x: x + p * g.inPlane, height: g.height, width: g.width, kernel_h: Int32(g.kernelH),
+                                     kernel_w: Int32(g.kernelW), stride_h: Int32(g.strideH), stride_w: Int32(g.strideW),
+                                     pad_top: Int32(g.padTop), pad_left: Int32(g.padLeft), out_height: g.outHeight,
+                                     out_width: g.outWidth, y: dst, rows: row.pointer, pitch: pitch)
+                fer_max_pool(isa.code, &mp)
             } else {
                 window(x + p * g.inPlane, dst)
             }
@@ -68,54 +80,6 @@ final class PoolKernel: Kernel {
             while ox < ow {
                 out[ox] = max(max(r0[2 * ox], r0[2 * ox + 1]), max(r1[2 * ox], r1[2 * ox + 1]))
                 ox += 1
-            }
-        }
-    }
-
-    /// Max pooling as a column max over the window's rows into `row`, then a strided max along it.
-    private func separableMax(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
-                              _ row: UnsafeMutablePointer<Float>) {
-        let w = g.width, ow = g.outWidth, sw = g.strideW, kw = g.kernelW
-        for oy in 0..<g.outHeight {
-            let y0 = max(oy * g.strideH - g.padTop, 0)
-            let y1 = min(oy * g.strideH - g.padTop + g.kernelH, g.height)
-            if y1 > y0 {
-                row.update(from: src + y0 * w, count: w)
-            } else {
-                row.update(repeating: -.infinity, count: w)
-            }
-            var iy = y0 + 1
-            while iy < y1 {
-                let r = src + iy * w
-                var i = 0
-                while i + 8 <= w { Vector.store(Vector.vmax(Vector.load(row + i), Vector.load(r + i)), row + i); i += 8 }
-                while i < w { row[i] = max(row[i], r[i]); i += 1 }
-                iy += 1
-            }
-            let out = dst + oy * ow
-            let base = row - g.padLeft
-            var ox = 0
-            if sw <= 2 {
-                while ox < ow {
-                    var m = Vector.V(repeating: -.infinity)
-                    for kx in 0..<kw {
-                        let p = base + ox * sw + kx
-                        let v = sw == 1 ? Vector.load(p) : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                        m = Vector.vmax(m, v)
-                    }
-                    if ox + 8 <= ow {
-                        Vector.store(m, out + ox)
-                    } else {
-                        for i in 0..<ow - ox { out[ox + i] = m[i] }
-                    }
-                    ox += 8
-                }
-            } else {
-                for ox in 0..<ow {
-                    var m = -Float.infinity
-                    for kx in 0..<kw { m = max(m, base[ox * sw + kx]) }
-                    out[ox] = m
-                }
             }
         }
     }
