@@ -214,13 +214,29 @@ final class OperatorConformanceTests: XCTestCase {
 
     func testStemConvolutionsSplitIntoPhases() throws {
         // Stride 2 along x splits each input row into both column phases in one pass: YuNet's stem at
-        // 640x480, no left padding, a left padding of 2 (5x5), odd widths, rows narrower than two vectors.
+        // 640x480 (split band by band as its rows run), no left padding, a left padding of 2 (5x5), odd
+        // widths, rows narrower than two vectors.
         let cases: [([Int], [Int], [Int])] = [
             ([1, 3, 480, 640], [16, 3, 3, 3], [1, 1, 1, 1]),
             ([1, 2, 9, 17], [5, 2, 3, 3], [0, 0, 1, 1]),
             ([1, 3, 21, 45], [6, 3, 5, 5], [2, 2, 2, 2]),
             ([2, 1, 8, 7], [3, 1, 3, 3], [1, 1, 0, 0]),
         ]
+        // Rows of 64 or more split band by band as they run (one thread): a stride-2 5x5 and a stride-1
+        // 3x3 (taps two phase rows ahead), a dilated 3x3 (four), batch 2.
+        let banded: [([Int], [Int], [Onnx_AttributeProto])] = [
+            ([1, 2, 30, 140], [4, 2, 5, 5], [B.ints("strides", [2, 2]), B.ints("pads", [2, 2, 2, 2])]),
+            ([2, 4, 20, 70], [5, 4, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 2, 21, 80], [3, 2, 3, 3], [B.ints("dilations", [2, 2]), B.ints("pads", [2, 2, 2, 2])]),
+        ]
+        for (i, (x, w, attributes)) in banded.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(150 + i))
+            b.node("Conv", ["x", "w"], ["y"], attributes + [B.ints("kernel_shape", [w[2], w[3]])])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+        }
         for (i, (x, w, pads)) in cases.enumerated() {
             var b = ModelBuilder()
             b.input("x", x)

@@ -107,7 +107,8 @@ long fer_max_pool_row_floats(long width, int pad_left, int pad_right, long out_w
 /* The window's input rows of each output row maxed into its scratch row, then the window's columns. */
 void fer_max_pool(int isa, const fer_maxpool *mp);
 
-/* One input channel split into zero-padded phase planes for a convolution of stride sh x sw: phase
+/* One input channel (or a band of its rows) split into zero-padded phase planes for a convolution of
+ * stride sh x sw: phase
  * (py, px) holds the padded plane's rows py, py + sh, ... and columns px, px + sw, ..., so that every tap
  * of every output row reads a contiguous run. */
 typedef struct {
@@ -115,6 +116,7 @@ typedef struct {
     long height, width;
     int pad_top, pad_left, stride_h, stride_w;
     long rows, pitch, phase_stride; /* of each phase plane */
+    long first_row, end_row;        /* the phase rows [first_row, end_row) to fill (end_row <= rows) */
     const unsigned char *used;      /* stride_h * stride_w flags: the phases some tap reads */
     float *dst;
 } fer_phases;
