@@ -39,6 +39,12 @@ long fer_depthwise3x3_row_pitch(long out_width, int stride) {
     return stride == 1 ? half : 2 * half;
 }
 
+long fer_max_pool_row_floats(long width, int pad_left, int pad_right, long out_width, int kernel_w, int stride_w) {
+    /* Stride 2 reads two vectors (of at most 16) from column 2 * ox + kx of the last window. */
+    long padded = pad_left + width + pad_right, reach = (long)stride_w * out_width + kernel_w + 2 * 16;
+    return padded > reach ? padded : reach;
+}
+
 /* MARK: - Baseline: 4-wide generic vectors (SSE2 on x86-64, NEON on aarch64) */
 typedef float v4 __attribute__((vector_size(16)));
 typedef float v4u __attribute__((vector_size(16), aligned(4)));
@@ -161,6 +167,10 @@ void fer_product_channels(int isa, const fer_product *p, const float *packed) {
 
 void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fer_epilogue *e) {
     DISPATCH(isa, depthwise3x3, d, w9, e)
+}
+
+void fer_max_pool(int isa, const fer_maxpool *mp) {
+    DISPATCH(isa, max_pool, mp)
 }
 
 void fer_split_phases(int isa, const fer_phases *ph) {

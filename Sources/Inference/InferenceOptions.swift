@@ -18,6 +18,15 @@ public enum InstructionSet: String, Sendable, CaseIterable, CustomStringConverti
         }
     }
 
+    /// Floats per vector of its kernels.
+    var lanes: Int {
+        switch self {
+        case .baseline: return 4
+        case .avx2: return 8
+        case .avx512: return 16
+        }
+    }
+
     /// Whether this CPU (and this build's architecture) can run it.
     public var isSupported: Bool { fer_isa_supported(code) != 0 }
 

@@ -150,6 +150,119 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    /// The op names of the kernels a session plans for the model (fused kernels name their parts).
+    private func plannedOps(_ builder: ModelBuilder, inputs: [String: [Int]]) throws -> [String] {
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("model.onnx")
+        try builder.write(to: url)
+        let session = try InferenceSession(model: try ONNXModel(contentsOf: url.path), inputShapes: inputs)
+        return session.profile(runs: 1).map(\.op)
+    }
+
+    func testDepthwiseFusedWithMaxPool() throws {
+        // A stride-1 depthwise 3x3, its activation and a 2x2 stride-2 max pool run as one kernel: a YuNet
+        // 640x480 first-block plane (threads share its channels), odd heights and widths (the last row and
+        // column dropped), rows narrower than a vector and with a vector tail, no padding, a sigmoid, batch 2.
+        let cases: [([Int], String, [Int])] = [
+            ([1, 16, 240, 320], "Relu", [1, 1, 1, 1]),
+            ([2, 3, 9, 13], "Relu", [1, 1, 1, 1]),
+            ([1, 4, 7, 5], "Sigmoid", [1, 1, 1, 1]),
+            ([1, 5, 12, 38], "LeakyRelu", [0, 1, 1, 0]),
+            ([1, 2, 6, 70], "Relu", [0, 0, 0, 0]),
+            ([1, 3, 2, 2], "Relu", [1, 1, 1, 1]),
+        ]
+        for (i, (x, activation, pads)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [x[1], 1, 3, 3], seed: UInt64(90 + i))
+            b.randomWeight("b", [x[1]], seed: UInt64(100 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"],
+                   [B.int("group", x[1]), B.ints("pads", pads), B.ints("kernel_shape", [3, 3])])
+            b.node(activation, ["c"], ["a"], activation == "LeakyRelu" ? [B.float("alpha", 0.1)] : [])
+            b.node("MaxPool", ["a"], ["y"], [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)+MaxPool"], "\(x)")
+        }
+    }
+
+    func testDepthwiseAndMaxPoolThatStaySeparate() throws {
+        // A pool the kernel cannot take (3x3, or padded), a depthwise at stride 2, and a depthwise whose
+        // output is also a graph output: two kernels each, and the same results.
+        let cases: [(stride: Int, pool: [Onnx_AttributeProto], alsoOutput: Bool)] = [
+            (1, [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2])], false),
+            (1, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2]), B.ints("pads", [0, 0, 1, 1])], false),
+            (2, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])], false),
+            (1, [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])], true),
+        ]
+        let x = [1, 4, 15, 22]
+        for (i, (stride, pool, alsoOutput)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [4, 1, 3, 3], seed: UInt64(110 + i))
+            b.node("Conv", ["x", "w"], ["c"], [B.int("group", 4), B.ints("pads", [1, 1, 1, 1]),
+                                              B.ints("strides", [stride, stride]), B.ints("kernel_shape", [3, 3])])
+            b.node("Relu", ["c"], ["a"])
+            b.node("MaxPool", ["a"], ["y"], pool)
+            b.output("y")
+            if alsoOutput { b.output("a") }
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)", "MaxPool"], "case \(i)")
+        }
+    }
+
+    func testStemConvolutionsSplitIntoPhases() throws {
+        // Stride 2 along x splits each input row into both column phases in one pass: YuNet's stem at
+        // 640x480 (split band by band as its rows run), no left padding, a left padding of 2 (5x5), odd
+        // widths, rows narrower than two vectors.
+        let cases: [([Int], [Int], [Int])] = [
+            ([1, 3, 480, 640], [16, 3, 3, 3], [1, 1, 1, 1]),
+            ([1, 2, 9, 17], [5, 2, 3, 3], [0, 0, 1, 1]),
+            ([1, 3, 21, 45], [6, 3, 5, 5], [2, 2, 2, 2]),
+            ([2, 1, 8, 7], [3, 1, 3, 3], [1, 1, 0, 0]),
+        ]
+        // Rows of 64 or more split band by band as they run (one thread): a stride-2 5x5 and a stride-1
+        // 3x3 (taps two phase rows ahead), a dilated 3x3 (four), batch 2.
+        let banded: [([Int], [Int], [Onnx_AttributeProto])] = [
+            ([1, 2, 30, 140], [4, 2, 5, 5], [B.ints("strides", [2, 2]), B.ints("pads", [2, 2, 2, 2])]),
+            ([2, 4, 20, 70], [5, 4, 3, 3], [B.ints("pads", [1, 1, 1, 1])]),
+            ([1, 2, 21, 80], [3, 2, 3, 3], [B.ints("dilations", [2, 2]), B.ints("pads", [2, 2, 2, 2])]),
+        ]
+        for (i, (x, w, attributes)) in banded.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(150 + i))
+            b.node("Conv", ["x", "w"], ["y"], attributes + [B.ints("kernel_shape", [w[2], w[3]])])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+        }
+        for (i, (x, w, pads)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", w, seed: UInt64(120 + i))
+            b.randomWeight("b", [w[0]], seed: UInt64(130 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"],
+                   [B.ints("strides", [2, 2]), B.ints("pads", pads), B.ints("kernel_shape", [w[2], w[3]])])
+            b.node("Relu", ["c"], ["y"])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+        }
+    }
+
+    func testSigmoidOverWholeColumnTiles() throws {
+        // A 1x1 over a plane of whole 8 x 48 tiles and a partial block of output channels, a sigmoid
+        // fused: applied once the tile's accumulators are stored.
+        var b = ModelBuilder()
+        b.input("x", [1, 8, 24, 40])
+        b.randomWeight("w", [12, 8, 1, 1], seed: 140)
+        b.randomWeight("b", [12], seed: 141)
+        b.node("Conv", ["x", "w", "b"], ["c"], [B.ints("kernel_shape", [1, 1])])
+        b.node("Sigmoid", ["c"], ["y"])
+        b.output("y")
+        try assertMatchesORT(b, inputs: ["x": [1, 8, 24, 40]], scale: 2)
+    }
+
     func testPooling() throws {
         let cases: [(String, [Onnx_AttributeProto])] = [
             ("MaxPool", [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])]),
@@ -164,7 +277,7 @@ final class OperatorConformanceTests: XCTestCase {
             ("AveragePool", [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]), B.int("count_include_pad", 1)]),
         ]
         for (op, attributes) in cases {
-            for shape in [[1, 3, 13, 15], [2, 3, 20, 37]] {
+            for shape in [[1, 3, 13, 15], [2, 3, 20, 37], [1, 16, 60, 60]] {
                 var b = ModelBuilder()
                 b.input("x", shape)
                 b.node(op, ["x"], ["y"], attributes)

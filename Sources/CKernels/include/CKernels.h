@@ -71,9 +71,13 @@ typedef struct {
     int pad_top, pad_left, stride;
     long out_height, out_width;
     float *y;
-    /* Scratch: 5 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
+    /* Scratch: 7 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
      * same positions are ever written, so the borders stay zero). */
     float *rows;
+    /* Non-zero: a 2x2 max pool of stride 2 without padding follows (stride 1 only, out_height and
+     * out_width at least 2). `y` then receives out_height / 2 rows of out_width / 2: each pair of output
+     * rows is pooled from scratch as it is computed. */
+    int pool;
 } fer_depthwise;
 
 /* Floats per scratch row of `fer_depthwise3x3`. */
@@ -83,7 +87,28 @@ long fer_depthwise3x3_row_pitch(long out_width, int stride);
  * stride 2), so that every tap of an output row is one contiguous run; the epilogue is fused. */
 void fer_depthwise3x3(int isa, const fer_depthwise *d, const float *w9, const fer_epilogue *e);
 
-/* One input channel split into zero-padded phase planes for a convolution of stride sh x sw: phase
+/* One channel of a max pool (dilation 1; vectors at stride 1 or 2 along x, else scalar). */
+typedef struct {
+    const float *x;
+    long height, width;
+    int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
+    long out_height, out_width;
+    float *y;
+    /* Scratch: out_height rows of `pitch` (at least `fer_max_pool_row_floats`) floats, all -infinity when
+     * allocated; only columns [pad_left, pad_left + width) of each are ever written, so the borders stay
+     * -infinity. */
+    float *rows;
+    long pitch;
+} fer_maxpool;
+
+/* Floats per scratch row of `fer_maxpool`: the padded row and the farthest vector loads past it. */
+long fer_max_pool_row_floats(long width, int pad_left, int pad_right, long out_width, int kernel_w, int stride_w);
+
+/* The window's input rows of each output row maxed into its scratch row, then the window's columns. */
+void fer_max_pool(int isa, const fer_maxpool *mp);
+
+/* One input channel (or a band of its rows) split into zero-padded phase planes for a convolution of
+ * stride sh x sw: phase
  * (py, px) holds the padded plane's rows py, py + sh, ... and columns px, px + sw, ..., so that every tap
  * of every output row reads a contiguous run. */
 typedef struct {
@@ -91,6 +116,7 @@ typedef struct {
     long height, width;
     int pad_top, pad_left, stride_h, stride_w;
     long rows, pitch, phase_stride; /* of each phase plane */
+    long first_row, end_row;        /* the phase rows [first_row, end_row) to fill (end_row <= rows) */
     const unsigned char *used;      /* stride_h * stride_w flags: the phases some tap reads */
     float *dst;
 } fer_phases;

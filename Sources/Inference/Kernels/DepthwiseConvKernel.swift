@@ -4,7 +4,8 @@ import Dispatch
 /// Depthwise convolution (one filter per channel), bias and activation fused.
 ///
 /// 3x3 filters at stride 1 or 2 with padding of at most 1 (MobileNet's and YuNet's) run in the C kernel
-/// of the session's instruction set, over zero-bordered copies of the input rows; other shapes through a
+/// of the session's instruction set, over zero-bordered copies of the input rows, and at stride 1 may
+/// pool 2x2 what they compute (a following MaxPool fused by the planner); other shapes through a
 /// zero-padded scratch plane in vectorised Swift.
 final class DepthwiseConvKernel: Kernel {
     let g: ConvGeometry
@@ -14,15 +15,22 @@ final class DepthwiseConvKernel: Kernel {
     let weights: OwnedBuffer
     let epilogues: [Epilogue]
     let cEpilogues: [fer_epilogue]
-    let isa: InstructionSet
+    /// The instruction set of the C 3x3 path: timed at load among the session's candidates (AVX2's
+    /// 8-wide rows fit the narrow planes of late layers better than AVX-512's 16-wide ones).
+    private(set) var isa: InstructionSet
     let paddedH: Int, paddedW: Int
     /// Whether the C 3x3 path applies.
     let direct3x3: Bool
-    /// For the 3x3 path: per thread, five scratch rows (the last stays zero) of `rowPitch` floats.
+    /// For the 3x3 path: per thread, `scratchRows` scratch rows of `rowPitch` floats (see `fer_depthwise`).
     let rows: OwnedBuffer
     let rowPitch: Int
     /// Threads that share the channels (1 for small convolutions).
     let threads: Int
+    /// Whether a 2x2 stride-2 max pool follows in the kernel (see `pools(_:)`): `y` is then the pooled
+    /// tensor, of `outHeight / 2` x `outWidth / 2` planes.
+    let pooled: Bool
+    /// Floats per output plane (pooled or not).
+    let yPlane: Int
 
     /// Scratch floats for one zero-padded input plane (none for the C path).
     static func scratchSize(_ g: ConvGeometry) -> Int {
@@ -34,13 +42,22 @@ final class DepthwiseConvKernel: Kernel {
             && g.dilationH == 1 && g.dilationW == 1 && max(g.padTop, g.padLeft, g.padBottom, g.padRight) <= 1
     }
 
+    /// Whether a 2x2 stride-2 max pool without padding can follow inside the C 3x3 kernel, which computes
+    /// two output rows per pass and pools them before they are stored: stride 1, at least 2 x 2 outputs.
+    static func pools(_ g: ConvGeometry) -> Bool {
+        isDirect3x3(g) && g.strideH == 1 && g.outHeight >= 2 && g.outWidth >= 2
+    }
+
     /// Multiply-accumulates from which the channels are shared among the session's threads.
     static let threadedMACs = 250_000
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
-         options: KernelOptions) {
+         pooled: Bool = false, options: KernelOptions) {
+        precondition(!pooled || Self.pools(geometry), "a max pool fused into a depthwise convolution it cannot follow")
         self.g = geometry
+        self.pooled = pooled
+        yPlane = pooled ? (geometry.outHeight / 2) * (geometry.outWidth / 2) : geometry.outPlane
         self.isa = options.isa
         self.x = x
         self.y = y
@@ -54,7 +71,15 @@ final class DepthwiseConvKernel: Kernel {
         let macs = g.batch * g.channels * g.outPlane * g.kernelH * g.kernelW
         threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
         rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
-        rows = OwnedBuffer(zeros: direct3x3 ? threads * 5 * rowPitch : 0)
+        rows = OwnedBuffer(zeros: direct3x3 ? threads * Self.scratchRows * rowPitch : 0)
+        // The instruction sets sum in the same order (the output is the same to the bit): keep the fastest.
+        let candidates = options.candidates
+        if direct3x3 && options.orientation == .measured && candidates.count > 1 {
+            isa = candidates[Autotune.fastest(candidates.count) { index in
+                self.isa = candidates[index]
+                self.run()
+            }]
+        }
     }
 
     func run() {
@@ -75,12 +100,15 @@ final class DepthwiseConvKernel: Kernel {
         }
         // Each part has its own scratch rows and writes its own output planes.
         nonisolated(unsafe) let kernel = self
-        let parts = threads, rowsPerPart = 5 * rowPitch
+        let parts = threads, rowsPerPart = Self.scratchRows * rowPitch
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             kernel.convolve3x3(planes: planes * part / parts..<planes * (part + 1) / parts,
                                rows: kernel.rows.pointer + part * rowsPerPart)
         }
     }
+
+    /// Scratch rows per thread of the C 3x3 kernel: five, and two for the rows a fused pool reads.
+    static let scratchRows = 7
 
     /// Planes (batch item × channel) through the C 3x3 kernel, with the scratch rows `rows`.
     private func convolve3x3(planes: Range<Int>, rows: UnsafeMutablePointer<Float>) {
@@ -89,8 +117,8 @@ final class DepthwiseConvKernel: Kernel {
                 let c = plane % g.channels
                 var d = fer_depthwise(x: x + plane * g.inPlane, height: g.height, width: g.width,
                                       pad_top: Int32(g.padTop), pad_left: Int32(g.padLeft), stride: Int32(g.strideH),
-                                      out_height: g.outHeight, out_width: g.outWidth, y: y + plane * g.outPlane,
-                                      rows: rows)
+                                      out_height: g.outHeight, out_width: g.outWidth, y: y + plane * yPlane,
+                                      rows: rows, pool: pooled ? 1 : 0)
                 fer_depthwise3x3(isa.code, &d, weights.pointer + c * 9, ep.baseAddress! + c)
             }
         }

@@ -6,9 +6,38 @@ enum ConvOperators {
     ]
 }
 
+/// A Conv node resolved for planning: geometry, folded weights, fused activation and its slots.
+struct ResolvedConv {
+    let node: Node
+    /// The step's name in profiles: the node's, and those of the nodes fused into its kernel.
+    var label: String
+    let geometry: ConvGeometry
+    let xSlot: Int
+    var ySlot: Int
+    /// Whether a 2x2 stride-2 max pool follows in the same kernel (`ySlot` is then the pool's output).
+    var pooled = false
+    /// The name of the value the kernel writes (after any fused BatchNormalization and activation).
+    let output: String
+    let weights: [Float], bias: [Float]
+    let activation: Activation
+    let macs: Int
+}
+
 /// Planning of Conv and BatchNormalization.
 extension GraphPlanner {
     mutating func planConv(_ node: Node, _ inputs: [PlanValue?]) throws {
+        var conv = try resolveConv(node, inputs)
+        if let pooled = fusedPool(after: conv) {
+            conv.ySlot = pooled.slot
+            conv.pooled = true
+            conv.label = pooled.label
+        }
+        append(conv)
+    }
+
+    /// Resolves a Conv node: its geometry, its weights with a following BatchNormalization folded in, the
+    /// activation after it absorbed, and its output registered.
+    mutating func resolveConv(_ node: Node, _ inputs: [PlanValue?]) throws -> ResolvedConv {
         let (xShape, xSlot) = try dynamicInput(node, inputs, rank: 4)
         guard let wName = node.input(1), case .constant(let wTensor)? = values[wName], wTensor.shape.count == 4 else {
             throw fail(node, "the weights must be a constant 4-D tensor (only 2-D convolution is supported)")
@@ -44,23 +73,52 @@ extension GraphPlanner {
         geometry.outChannels = m
         let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         let ySlot = output(finalName, shape: outShape)
-        let g = geometry, kernelOptions = options
-        let macs = g.batch * m * g.outPlane * cPerGroup * kh * kw
-        if g.isDepthwise && cPerGroup == 1 {
+        let macs = geometry.batch * m * geometry.outPlane * cPerGroup * kh * kw
+        return ResolvedConv(node: node, label: node.name, geometry: geometry, xSlot: xSlot, ySlot: ySlot, output: finalName,
+                            weights: weights, bias: bias, activation: activation, macs: macs)
+    }
+
+    /// Appends the kernel of one convolution: depthwise (with a fused max pool), or a product (1x1 or direct).
+    mutating func append(_ conv: ResolvedConv) {
+        let g = conv.geometry, kernelOptions = options, (xSlot, ySlot) = (conv.xSlot, conv.ySlot)
+        let (weights, bias, activation, pooled) = (conv.weights, conv.bias, conv.activation, conv.pooled)
+        if g.isDepthwise {
             scratchSize = max(scratchSize, DepthwiseConvKernel.scratchSize(g))
-            steps.append(PlannedStep(node: node.name, op: "Conv(depthwise)", reads: [xSlot], writes: [ySlot], macs: macs) {
-                ptr, scratch in
-                DepthwiseConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
-                                    weights: weights, bias: bias, activation: activation, options: kernelOptions)
+            steps.append(PlannedStep(node: conv.label, op: pooled ? "Conv(depthwise)+MaxPool" : "Conv(depthwise)",
+                                     reads: [xSlot], writes: [ySlot], macs: conv.macs) { ptr, scratch in
+                DepthwiseConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch, weights: weights,
+                                    bias: bias, activation: activation, pooled: pooled, options: kernelOptions)
             })
         } else {
             scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
-            steps.append(PlannedStep(node: node.name, op: g.isPointwise ? "Conv(1x1)" : "Conv", reads: [xSlot],
-                                     writes: [ySlot], macs: macs) { ptr, scratch in
+            steps.append(PlannedStep(node: conv.label, op: g.isPointwise ? "Conv(1x1)" : "Conv", reads: [xSlot],
+                                     writes: [ySlot], macs: conv.macs) { ptr, scratch in
                 ConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
                            weights: weights, bias: bias, activation: activation, options: kernelOptions)
             })
         }
+    }
+
+    /// The 2x2 stride-2 max pool that reads only a stride-1 depthwise 3x3's output, absorbed (its output
+    /// registered) so that the depthwise kernel pools each pair of rows as it computes them: YuNet's
+    /// pools all follow one, and the unpooled plane then never leaves the cache.
+    mutating func fusedPool(after conv: ResolvedConv) -> (slot: Int, label: String)? {
+        let g = conv.geometry
+        guard g.isDepthwise, DepthwiseConvKernel.pools(g),
+              let pool = soleConsumer(of: conv.output), pool.opType == "MaxPool", pool.inputs.first == conv.output,
+              pool.outputs.count == 1 || pool.outputs[1].isEmpty,
+              pool.ints("kernel_shape") == [2, 2], pool.ints("strides") == [2, 2],
+              (pool.ints("pads") ?? [0, 0, 0, 0]) == [0, 0, 0, 0], (pool.ints("dilations") ?? [1, 1]) == [1, 1],
+              ["NOTSET", "VALID"].contains(pool.string("auto_pad", default: "NOTSET")),
+              pool.int("ceil_mode", default: 0) == 0
+        else { return nil }
+        // An activation after the pool would fuse into it: left to the pool kernel.
+        if let next = soleConsumer(of: pool.outputs[0]), OperatorTable.definition(next.opType)?.fusion != nil {
+            return nil
+        }
+        absorbed.insert(pool.index)
+        let slot = output(pool.outputs[0], shape: [g.batch, g.channels, g.outHeight / 2, g.outWidth / 2])
+        return (slot, conv.label + "+" + pool.name)
     }
 
     /// Scale and shift of an inference-mode BatchNormalization, or nil when its parameters are not constant.

@@ -23,8 +23,12 @@ extension GraphPlanner {
         }
         let (activation, finalName) = fuseActivation(after: node.outputs[0], channels: xShape[1])
         let ySlot = output(finalName, shape: [xShape[0], xShape[1], g.outHeight, g.outWidth])
+        // A max pool computes no sums: any instruction set gives the same bits, so the widest whose
+        // vectors fit the output rows (mini_xception's are 30, 15, 8 and 4 wide), at most the session's.
+        let narrower = InstructionSet.allCases.filter { $0.isSupported && $0.lanes <= options.isa.lanes }
+        let isa = narrower.last { $0.lanes <= g.outWidth } ?? .baseline
         steps.append(PlannedStep(node: node.name, op: node.opType, reads: [xSlot], writes: [ySlot], macs: 0) { ptr, _ in
-            PoolKernel(geometry: g, kind: kind, x: ptr(xSlot), y: ptr(ySlot), activation: activation)
+            PoolKernel(geometry: g, kind: kind, x: ptr(xSlot), y: ptr(ySlot), activation: activation, isa: isa)
         })
     }
 
