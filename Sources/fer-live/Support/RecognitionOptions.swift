@@ -90,7 +90,7 @@ struct RecognitionOptions: ParsableArguments {
 
     /// What reads faces for a user (the live pipeline, photos, the HTTP analysis, the whole-path benchmark)
     /// classifies each crop and its mirror image: it costs one more classification (0.6 ms) per face and
-    /// classification, and halves the whole path's loss against the classifier on its own training crops
+    /// classification, and cuts the whole path's loss against the classifier on its own crops by about a third
     /// (README, "What the classifier sees").
     static let defaultTestTimeAugmentation = TestTimeAugmentation.flip
 
