@@ -44,11 +44,6 @@ def scaled(logp, t):
     return softmax(logp / t)
 
 
-def nll(logp, labels, t):
-    p = scaled(logp, t)
-    return float(-np.log(np.maximum(p[np.arange(len(labels)), labels], 1e-12)).mean())
-
-
 def scaled_views(views, t):
     """fer-live's probabilities at temperature t: each view (the crop, and its mirror with --tta flip) scaled,
     then averaged."""

@@ -129,6 +129,32 @@ final class EvalCommandTests: XCTestCase {
                        "the default (\(eval.classifier)) is the most accurate shipped classifier: \(scores)")
     }
 
+    /// `calibrate.py --flip` measures the confidence of what fer-live computes with `--tta flip` (each view scaled by
+    /// the temperature, then averaged): its accuracy must be fer-live's within half a point, and its calibration
+    /// error at the shipped temperature must meet the 0.05.
+    func testCalibrationWithFlipAveragingMatchesTheEngine() throws {
+        guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
+        guard let votes = TestPaths.shared("data/fer2013/ferplus_votes.csv") else {
+            throw XCTSkip(TestPaths.skipMessage("data/fer2013/ferplus_votes.csv"))
+        }
+        let name = "ferplus_resnet24", models = TestPaths.models.appendingPathComponent("emotion")
+        let ours = try FerLiveBinary.run(["eval", "--json", "--classifier", name, "--tta", "flip", "--labels", votes.path, val.path])
+        XCTAssertEqual(ours.status, 0, ours.stderr)
+        let eval = try JSONDecoder().decode(Eval.self, from: Data(ours.stdout.utf8))
+        let tool = try ONNXRuntimeReference.runPython([
+            TestPaths.repository.appendingPathComponent("Models/tools/calibrate.py").path,
+            models.appendingPathComponent("\(name).onnx").path, models.appendingPathComponent("\(name).json").path,
+            val.path, "--ferplus", votes.path, "--flip"])
+        XCTAssertEqual(tool.status, 0, tool.stderr)
+        // "... accuracy 0.8326" on the first line; "... flip averaging 0.0160" (ECE at the manifest's temperature) on the third.
+        let lines = tool.stdout.split(separator: "\n").map(String.init)
+        let accuracy = try XCTUnwrap(lines.first?.split(separator: " ").last.flatMap { Double($0) }, tool.stdout)
+        XCTAssertEqual(eval.report.accuracy, accuracy, accuracy: 0.005)
+        let shipped = try XCTUnwrap(lines.first { $0.hasPrefix("single pass at this temperature") }, tool.stdout)
+        let flipECE = try XCTUnwrap(shipped.split(separator: " ").last.flatMap { Double($0) }, shipped)
+        XCTAssertLessThanOrEqual(flipECE, 0.05, shipped)
+    }
+
     func testDetectModeAccountsForEveryImage() throws {
         guard let val = TestPaths.shared("data/fer2013/val") else { throw XCTSkip(TestPaths.skipMessage("data/fer2013/val")) }
         let result = try FerLiveBinary.run(["eval", "--json", "--detect", "--limit", "60", val.path])
