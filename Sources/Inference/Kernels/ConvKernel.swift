@@ -214,7 +214,7 @@ final class ConvKernel: Kernel {
                     let parts = min(threads, oh), pitch = layout.pitch
                     // The parts read the same input and write disjoint output rows; the run waits for all.
                     nonisolated(unsafe) let product = products[grp], src = src, out = out
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    SpinPool.shared.perform(parts) { part in
                         for oy in oh * part / parts..<oh * (part + 1) / parts {
                             product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n,
                                         outputs: 0..<mg, part: part)
