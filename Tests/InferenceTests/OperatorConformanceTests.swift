@@ -250,6 +250,69 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    func testStemFusedWithPointwise() throws {
+        // A padded or strided convolution that runs band by band and the 1x1 that alone reads it, as one
+        // kernel (the 1x1 runs on each band of rows in cache): YuNet's stem and 1x1 at 640x480 and 320x256
+        // (a last band shorter than the others), odd sizes, batch 2, more 1x1 outputs than inputs and a
+        // sigmoid, a stride-1 3x3 with a LeakyRelu, an output a row and a band high.
+        let cases: [(x: [Int], stem: [Int], stride: Int, outputs: Int, activation: String)] = [
+            ([1, 3, 480, 640], [16, 3, 3, 3], 2, 16, ""),
+            ([1, 3, 256, 320], [16, 3, 3, 3], 2, 16, "Relu"),
+            ([1, 3, 37, 141], [8, 3, 3, 3], 2, 12, "LeakyRelu"),
+            ([2, 3, 50, 130], [16, 3, 3, 3], 2, 40, "Sigmoid"),
+            ([1, 4, 23, 67], [6, 4, 3, 3], 1, 5, "LeakyRelu"),
+            ([1, 2, 2, 150], [5, 2, 3, 3], 2, 7, "Relu"),
+        ]
+        for (i, c) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", c.x)
+            b.randomWeight("w", c.stem, seed: UInt64(160 + i))
+            b.randomWeight("b", [c.stem[0]], seed: UInt64(170 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"], [B.ints("strides", [c.stride, c.stride]), B.ints("pads", [1, 1, 1, 1]),
+                                                   B.ints("kernel_shape", [3, 3])])
+            b.node("Relu", ["c"], ["r"])
+            b.randomWeight("p", [c.outputs, c.stem[0], 1, 1], seed: UInt64(180 + i))
+            b.randomWeight("q", [c.outputs], seed: UInt64(190 + i))
+            b.node("Conv", ["r", "p", "q"], [c.activation.isEmpty ? "y" : "d"], [B.ints("kernel_shape", [1, 1])])
+            if !c.activation.isEmpty {
+                b.node(c.activation, ["d"], ["y"], c.activation == "LeakyRelu" ? [B.float("alpha", 0.1)] : [])
+            }
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": c.x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": c.x]), ["Conv+Conv(1x1)"], "case \(i)")
+        }
+    }
+
+    func testStemAndPointwiseThatStaySeparate() throws {
+        // The stem's output also a graph output, a 1x1 at stride 2, a stem too narrow to run band by band
+        // (its rows run as one wide product): two kernels, the same results.
+        let x = [1, 3, 40, 140]
+        for i in 0..<2 {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [8, 3, 3, 3], seed: UInt64(200 + i))
+            b.node("Conv", ["x", "w"], ["c"], [B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1]),
+                                              B.ints("kernel_shape", [3, 3])])
+            b.randomWeight("p", [8, 8, 1, 1], seed: UInt64(210 + i))
+            b.node("Conv", ["c", "p"], ["y"], [B.ints("kernel_shape", [1, 1])] + (i == 1 ? [B.ints("strides", [2, 2])] : []))
+            b.output("y")
+            if i == 0 { b.output("c") }
+            try assertMatchesORT(b, inputs: ["x": x])
+            // A strided 1x1 runs as a direct convolution.
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv", i == 1 ? "Conv" : "Conv(1x1)"], "case \(i)")
+        }
+        var narrow = ModelBuilder()
+        narrow.input("x", [1, 3, 40, 60])
+        narrow.randomWeight("w", [8, 3, 3, 3], seed: 220)
+        narrow.node("Conv", ["x", "w"], ["c"], [B.ints("strides", [2, 2]), B.ints("pads", [1, 1, 1, 1]),
+                                               B.ints("kernel_shape", [3, 3])])
+        narrow.randomWeight("p", [8, 8, 1, 1], seed: 221)
+        narrow.node("Conv", ["c", "p"], ["y"], [B.ints("kernel_shape", [1, 1])])
+        narrow.output("y")
+        try assertMatchesORT(narrow, inputs: ["x": [1, 3, 40, 60]])
+        XCTAssertEqual(try plannedOps(narrow, inputs: ["x": [1, 3, 40, 60]]), ["Conv", "Conv(1x1)"])
+    }
+
     func testSigmoidOverWholeColumnTiles() throws {
         // A 1x1 over a plane of whole 8 x 48 tiles and a partial block of output channels, a sigmoid
         // fused: applied once the tile's accumulators are stored.

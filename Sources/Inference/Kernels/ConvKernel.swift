@@ -24,6 +24,8 @@ final class ConvKernel: Kernel {
     let wide: OwnedBuffer?
     /// Whether the phase planes are split band by band as the rows run (`runBanded`).
     let banded: Bool
+    /// A 1x1 convolution fused after this one, run on each band of rows (`y` is then unused).
+    let follower: BandPointwise?
 
     /// Where the kernel reads its input: in place, or phase planes in scratch.
     struct Layout {
@@ -67,8 +69,9 @@ final class ConvKernel: Kernel {
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
-         options: KernelOptions) {
+         options: KernelOptions, follower: BandPointwise? = nil) {
         g = geometry
+        self.follower = follower
         self.x = x
         self.y = y
         self.scratch = scratch
@@ -90,9 +93,10 @@ final class ConvKernel: Kernel {
             : short ? (g.outHeight - 1) * layout.pitch + g.outWidth : g.outWidth
         // Sharing out a product costs a few microseconds: only convolutions of 1 MMAC or more do.
         let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
-        let threads = macs >= Self.threadedMACs ? options.threads : 1
+        let threads = Self.threads(geometry, options)
         self.threads = threads
-        banded = layout.copies && g.group == 1 && layout.pitch != g.outWidth && !short && threads == 1
+        banded = Self.runsBanded(geometry, threads: threads)
+        precondition(follower == nil || banded, "a 1x1 fused after a convolution that does not run band by band")
         // The channels orientation gathers exactly the output columns: where a padded plane's pitch is wider
         // than the output rows, each output pixel's column in the (phase) plane.
         let pitch = layout.pitch, ow = g.outWidth
@@ -128,9 +132,28 @@ final class ConvKernel: Kernel {
             }
         }
         let isas = options.orientation == .measured && macs >= Self.tunedMACs ? options.candidates : [options.isa]
-        let candidates = tuned.flatMap { layout in isas.map { build(layout.0, packs: layout.packs, $0) } }
+        // Band by band, only the columns orientation runs (and the fused 1x1 is timed on its own after).
+        let banding = follower == nil ? tuned : tuned.filter { $0.0 == .columns }
+        let candidates = (banding.isEmpty ? [(.columns, packs: false)] : banding).flatMap { layout in
+            isas.map { build(layout.0, packs: layout.packs, $0) }
+        }
         products = candidates[0]
-        products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0]) }]
+        products = candidates[Autotune.fastest(candidates.count) { run(candidates[$0], follows: false) }]
+        follower?.tune()
+    }
+
+    /// Threads that share a convolution's work: only convolutions of `threadedMACs` or more are split.
+    static func threads(_ g: ConvGeometry, _ options: KernelOptions) -> Int {
+        let macs = g.batch * g.outChannels * g.outPlane * (g.channels / g.group) * g.kernelH * g.kernelW
+        return macs >= threadedMACs ? options.threads : 1
+    }
+
+    /// Whether the convolution runs row by row with its phase planes split band by band (`runBanded`):
+    /// padded or strided, one group, rows not run as one wide product, one thread.
+    static func runsBanded(_ g: ConvGeometry, threads: Int) -> Bool {
+        let layout = Layout(g)
+        let short = layout.pitch != g.outWidth && g.outWidth < wideBelow && g.outHeight > 1
+        return layout.copies && g.group == 1 && layout.pitch != g.outWidth && !short && threads == 1
     }
 
     /// Output rows narrower than this run as one product over all rows at the input's pitch (the columns
@@ -149,13 +172,14 @@ final class ConvKernel: Kernel {
 
     func run() { run(products) }
 
-    private func run(_ products: [TileProduct]) {
+    /// With `follows` false a fused 1x1 does not run (while this convolution's own variants are timed).
+    private func run(_ products: [TileProduct], follows: Bool = true) {
         let cg = g.channels / g.group, mg = g.outChannels / g.group
         let oh = g.outHeight, ow = g.outWidth, n = g.outPlane
         for b in 0..<g.batch {
             let input = x + b * g.channels * g.inPlane
             if banded && products[0].orientation == .columns {
-                runBanded(products[0], input: input, out: y + b * g.outChannels * n)
+                runBanded(products[0], input: input, out: y + b * g.outChannels * n, item: b, follows: follows)
                 continue
             }
             let base: UnsafeMutablePointer<Float>
@@ -190,7 +214,7 @@ final class ConvKernel: Kernel {
                     let parts = min(threads, oh), pitch = layout.pitch
                     // The parts read the same input and write disjoint output rows; the run waits for all.
                     nonisolated(unsafe) let product = products[grp], src = src, out = out
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    SpinPool.shared.perform(parts) { part in
                         for oy in oh * part / parts..<oh * (part + 1) / parts {
                             product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n,
                                         outputs: 0..<mg, part: part)
@@ -208,7 +232,10 @@ final class ConvKernel: Kernel {
     /// Row by row with the phase planes split band by band just ahead of the rows that read them, so that
     /// they are still in cache (YuNet's stem at 640x480 splits 3.7 MB of input: written whole and read
     /// back, it waited on memory). One group, one thread, rows not run as one wide product.
-    private func runBanded(_ product: TileProduct, input: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+    ///
+    /// With a fused 1x1 (`follower`), the rows go to its band buffer instead, and it runs on each band.
+    private func runBanded(_ product: TileProduct, input: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                           item: Int, follows: Bool) {
         let pitch = layout.pitch, oh = g.outHeight, ow = g.outWidth
         // Phase rows past an output row's own that its taps read.
         let reach = (g.kernelH - 1) * g.dilationH / g.strideH
@@ -221,7 +248,16 @@ final class ConvKernel: Kernel {
                 }
                 split = end
             }
-            product.run(src: UnsafePointer(scratch + oy * pitch), n: ow, out: out + oy * ow, outStride: g.outPlane)
+            let src = UnsafePointer(scratch + oy * pitch)
+            guard let follower else {
+                product.run(src: src, n: ow, out: out + oy * ow, outStride: g.outPlane)
+                continue
+            }
+            let row = oy % follower.rows
+            product.run(src: src, n: ow, out: follower.band.pointer + row * ow, outStride: follower.channelStride)
+            if follows && (row == follower.rows - 1 || oy == oh - 1) {
+                follower.run(rows: oy - row..<oy + 1, item: item)
+            }
         }
     }
 

@@ -101,7 +101,7 @@ final class DepthwiseConvKernel: Kernel {
         // Each part has its own scratch rows and writes its own output planes.
         nonisolated(unsafe) let kernel = self
         let parts = threads, rowsPerPart = Self.scratchRows * rowPitch
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        SpinPool.shared.perform(parts) { part in
             kernel.convolve3x3(planes: planes * part / parts..<planes * (part + 1) / parts,
                                rows: kernel.rows.pointer + part * rowsPerPart)
         }

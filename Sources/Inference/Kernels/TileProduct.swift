@@ -95,7 +95,7 @@ struct TileProduct {
         // The parts read the same input and write disjoint output channels; the run waits for all.
         nonisolated(unsafe) let product = self, src = src, out = out
         let outputs = outputs
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        SpinPool.shared.perform(parts) { part in
             let first = blocks * part / parts * block, end = min(outputs, blocks * (part + 1) / parts * block)
             product.run(src: src, n: n, out: out, outStride: outStride, outputs: first..<end, part: part)
         }

@@ -16,11 +16,20 @@ struct ResolvedConv {
     var ySlot: Int
     /// Whether a 2x2 stride-2 max pool follows in the same kernel (`ySlot` is then the pool's output).
     var pooled = false
+    /// A 1x1 convolution that follows in the same kernel, band by band (`ySlot` is then its output).
+    var pointwise: FusedPointwise?
     /// The name of the value the kernel writes (after any fused BatchNormalization and activation).
     let output: String
     let weights: [Float], bias: [Float]
     let activation: Activation
-    let macs: Int
+    var macs: Int
+}
+
+/// A 1x1 convolution (BatchNormalization and activation folded) fused after the convolution it reads.
+struct FusedPointwise {
+    let outChannels: Int
+    let weights: [Float], bias: [Float]
+    let activation: Activation
 }
 
 /// Planning of Conv and BatchNormalization.
@@ -31,6 +40,12 @@ extension GraphPlanner {
             conv.ySlot = pooled.slot
             conv.pooled = true
             conv.label = pooled.label
+        } else if let next = try fusedPointwise(after: conv) {
+            conv.pointwise = FusedPointwise(outChannels: next.geometry.outChannels, weights: next.weights,
+                                            bias: next.bias, activation: next.activation)
+            conv.ySlot = next.ySlot
+            conv.label += "+" + next.label
+            conv.macs += next.macs
         }
         append(conv)
     }
@@ -89,6 +104,16 @@ extension GraphPlanner {
                 DepthwiseConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch, weights: weights,
                                     bias: bias, activation: activation, pooled: pooled, options: kernelOptions)
             })
+        } else if let pw = conv.pointwise {
+            scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
+            steps.append(PlannedStep(node: conv.label, op: "Conv+Conv(1x1)", reads: [xSlot], writes: [ySlot],
+                                     macs: conv.macs) { ptr, scratch in
+                let follower = BandPointwise(inChannels: g.outChannels, outChannels: pw.outChannels, height: g.outHeight,
+                                             width: g.outWidth, weights: pw.weights, bias: pw.bias,
+                                             activation: pw.activation, y: ptr(ySlot), options: kernelOptions)
+                return ConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch, weights: weights,
+                                  bias: bias, activation: activation, options: kernelOptions, follower: follower)
+            })
         } else {
             scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
             steps.append(PlannedStep(node: conv.label, op: g.isPointwise ? "Conv(1x1)" : "Conv", reads: [xSlot],
@@ -119,6 +144,28 @@ extension GraphPlanner {
         absorbed.insert(pool.index)
         let slot = output(pool.outputs[0], shape: [g.batch, g.channels, g.outHeight / 2, g.outWidth / 2])
         return (slot, conv.label + "+" + pool.name)
+    }
+
+    /// The 1x1 convolution (stride 1, no padding, one group) that alone reads the output of a convolution
+    /// running band by band on one thread (a padded or strided stem), resolved and absorbed, so that
+    /// `ConvKernel` runs it on each band of rows while they are in cache: YuNet's stem and the 1x1 after it.
+    mutating func fusedPointwise(after conv: ResolvedConv) throws -> ResolvedConv? {
+        let g = conv.geometry
+        guard !g.isDepthwise, options.threads == 1, ConvKernel.runsBanded(g, threads: 1),
+              let next = soleConsumer(of: conv.output), next.opType == "Conv", next.inputs.first == conv.output,
+              let wName = next.input(1), case .constant(let w)? = values[wName],
+              w.shape.count == 4, w.shape[1] == g.outChannels, w.shape[2] == 1, w.shape[3] == 1,
+              next.int("group", default: 1) == 1,
+              (next.ints("strides") ?? [1, 1]).allSatisfy({ $0 == 1 }),
+              (next.ints("pads") ?? [0, 0, 0, 0]).allSatisfy({ $0 == 0 })
+        else { return nil }
+        let inputs = next.inputs.map { $0.isEmpty ? nil : values[$0] }
+        let resolved = try resolveConv(next, inputs)
+        guard resolved.geometry.isPointwise, resolved.geometry.outPlane == g.outPlane else {
+            throw fail(next, "a 1x1 convolution fused after \(conv.node.name) with geometry \(resolved.geometry)")
+        }
+        absorbed.insert(next.index)
+        return resolved
     }
 
     /// Scale and shift of an inference-mode BatchNormalization, or nil when its parameters are not constant.
