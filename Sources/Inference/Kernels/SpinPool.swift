@@ -8,6 +8,9 @@ import Synchronization
 /// Part 0 runs on the caller; worker k runs part k. A worker spins for `spinNanoseconds` after its last
 /// part, then sleeps until the next. One caller at a time: a second concurrent caller (another session
 /// sharing a run among threads) falls back to `DispatchQueue.concurrentPerform`.
+// @unchecked Sendable: `job` and `workers` are plain fields. `workers` is touched only by the caller holding `busy`;
+// `job` is written before `generation` moves (sequentially consistent) and read by a worker only after it has seen
+// that move and only for a part of the current job, and cleared only after `pending` says every part has finished.
 final class SpinPool: @unchecked Sendable {
     /// The pool every kernel shares.
     static let shared = SpinPool()
