@@ -12,6 +12,8 @@ struct ConvGeometry {
     var outPlane: Int { outHeight * outWidth }
     /// Rows of the im2col matrix for one group.
     var patchSize: Int { (channels / group) * kernelH * kernelW }
+    /// Multiply-accumulates of the whole convolution (every batch item).
+    var macs: Int { batch * outChannels * outPlane * patchSize }
     var isPointwise: Bool {
         kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1
             && padTop == 0 && padLeft == 0 && padBottom == 0 && padRight == 0

@@ -86,13 +86,12 @@ final class ConvKernel: Kernel {
             }
         }
         let epilogues = Epilogue.cChannels(g.outChannels, bias: bias, activation: activation)
-        let short = layout.pitch != g.outWidth && g.outWidth < Self.wideBelow && g.outHeight > 1
+        let short = Self.runsWide(geometry, layout)
         wide = short ? OwnedBuffer(zeros: mg * g.outHeight * layout.pitch) : nil
         // The columns one run of the product computes (see `run(_:)`).
         let columns = layout.pitch == g.outWidth ? g.outPlane
             : short ? (g.outHeight - 1) * layout.pitch + g.outWidth : g.outWidth
-        // Sharing out a product costs a few microseconds: only convolutions of 1 MMAC or more do.
-        let macs = g.batch * g.outChannels * g.outPlane * cg * g.kernelH * g.kernelW
+        let macs = g.macs
         let threads = Self.threads(geometry, options)
         self.threads = threads
         banded = Self.runsBanded(geometry, threads: threads)
@@ -142,18 +141,23 @@ final class ConvKernel: Kernel {
         follower?.tune()
     }
 
-    /// Threads that share a convolution's work: only convolutions of `threadedMACs` or more are split.
+    /// Threads that share a convolution's work: sharing out a product costs a few microseconds, so only
+    /// convolutions of `threadedMACs` or more are split.
     static func threads(_ g: ConvGeometry, _ options: KernelOptions) -> Int {
-        let macs = g.batch * g.outChannels * g.outPlane * (g.channels / g.group) * g.kernelH * g.kernelW
-        return macs >= threadedMACs ? options.threads : 1
+        g.macs >= threadedMACs ? options.threads : 1
+    }
+
+    /// Whether the output rows, narrower than `wideBelow` and apart from the input's pitch, run as one wide
+    /// product over all rows (into `wide`).
+    static func runsWide(_ g: ConvGeometry, _ layout: Layout) -> Bool {
+        layout.pitch != g.outWidth && g.outWidth < wideBelow && g.outHeight > 1
     }
 
     /// Whether the convolution runs row by row with its phase planes split band by band (`runBanded`):
     /// padded or strided, one group, rows not run as one wide product, one thread.
     static func runsBanded(_ g: ConvGeometry, threads: Int) -> Bool {
         let layout = Layout(g)
-        let short = layout.pitch != g.outWidth && g.outWidth < wideBelow && g.outHeight > 1
-        return layout.copies && g.group == 1 && layout.pitch != g.outWidth && !short && threads == 1
+        return layout.copies && g.group == 1 && layout.pitch != g.outWidth && !runsWide(g, layout) && threads == 1
     }
 
     /// Output rows narrower than this run as one product over all rows at the input's pitch (the columns

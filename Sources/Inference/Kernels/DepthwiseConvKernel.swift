@@ -68,8 +68,7 @@ final class DepthwiseConvKernel: Kernel {
         paddedH = g.height + g.padTop + g.padBottom
         paddedW = g.width + g.padLeft + g.padRight
         direct3x3 = Self.isDirect3x3(geometry)
-        let macs = g.batch * g.channels * g.outPlane * g.kernelH * g.kernelW
-        threads = direct3x3 && macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
+        threads = direct3x3 && g.macs >= Self.threadedMACs ? min(options.threads, g.channels) : 1
         rowPitch = fer_depthwise3x3_row_pitch(g.outWidth, Int32(g.strideH))
         rows = OwnedBuffer(zeros: direct3x3 ? threads * Self.scratchRows * rowPitch : 0)
         // The instruction sets sum in the same order (the output is the same to the bit): keep the fastest.

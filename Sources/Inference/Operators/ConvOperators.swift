@@ -88,9 +88,8 @@ extension GraphPlanner {
         geometry.outChannels = m
         let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         let ySlot = output(finalName, shape: outShape)
-        let macs = geometry.batch * m * geometry.outPlane * cPerGroup * kh * kw
         return ResolvedConv(node: node, label: node.name, geometry: geometry, xSlot: xSlot, ySlot: ySlot, output: finalName,
-                            weights: weights, bias: bias, activation: activation, macs: macs)
+                            weights: weights, bias: bias, activation: activation, macs: geometry.macs)
     }
 
     /// Appends the kernel of one convolution: depthwise (with a fused max pool), or a product (1x1 or direct).

@@ -10,6 +10,10 @@ import Imaging
 
 /// `fer-live eval DIR`: accuracy, per-class report and confusion matrix on a labelled folder.
 struct EvalCommand: ParsableCommand {
+    /// `eval` measures the network's single pass unless `--tta` says otherwise (the protocol of Models/README.md
+    /// and of ONNX Runtime's reference); what reads faces for a user averages a flip.
+    static let testTimeAugmentation = TestTimeAugmentation.none
+
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure the classifier on a folder laid out as DIR/<emotion>/*.jpg|png.",
@@ -83,7 +87,7 @@ struct EvalCommand: ParsableCommand {
         let detect = self.detect, directory = self.directory
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
-                let classifier = try recognition.makeClassifier(locator, tta: .none)
+                let classifier = try recognition.makeClassifier(locator, tta: Self.testTimeAugmentation)
                 let analyzer = detect ? FaceAnalyzer(detector: try recognition.makeDetector(locator), classifier: classifier) : nil
                 for index in stride(from: worker, to: samples.count, by: workers) {
                     let sample = samples[index]
@@ -135,14 +139,14 @@ struct EvalCommand: ParsableCommand {
         if json {
             try JSONOutput.print(EvalJSON(
                 directory: directory, classifier: locator.classifier(named: recognition.classifier).lastPathComponent,
-                detect: detect, tta: recognition.testTimeAugmentation(default: .none).rawValue, images: samples.count, unreadable: result.unreadable.count,
+                detect: detect, tta: recognition.testTimeAugmentation(default: Self.testTimeAugmentation).rawValue, images: samples.count, unreadable: result.unreadable.count,
                 no_face: result.noFace.count, accuracy_all_images: overall, seconds: elapsed / 1000,
                 report: report, labels: self.labels, no_votes: votes == nil ? nil : result.noVotes,
                 no_majority: votes == nil ? nil : result.noMajority, soft_agreement: agreement,
                 folder_report: votes == nil ? nil : ClassificationReport(result.folderMatrix)))
             return
         }
-        print("fer-live eval \(directory) — \(locator.classifier(named: recognition.classifier).lastPathComponent)\(detect ? " with face detection" : "")\(recognition.testTimeAugmentation(default: .none) == .flip ? ", flip averaging" : "")")
+        print("fer-live eval \(directory) — \(locator.classifier(named: recognition.classifier).lastPathComponent)\(detect ? " with face detection" : "")\(recognition.testTimeAugmentation(default: Self.testTimeAugmentation) == .flip ? ", flip averaging" : "")")
         print(String(format: "%d images in %.1f s (%.0f images/s)", samples.count, elapsed / 1000,
                      Double(samples.count) / max(elapsed / 1000, 1e-9)))
         if !result.unreadable.isEmpty { print("\(result.unreadable.count) unreadable images skipped") }
