@@ -108,17 +108,17 @@ def main(argv):
     sess = ort.InferenceSession(args.model, opts, providers=["CPUExecutionProvider"])
     items = list_dataset(args.data_dir, labels)
 
-    def probabilities(mirror):
-        outs = []
-        for start in range(0, len(items), args.batch):
-            x = np.stack([preprocess(p, spec) for p, _ in items[start:start + args.batch]])
-            if mirror:
-                x = x[..., ::-1].copy()
-            outs.append(sess.run([manifest["output"]["name"]], {spec["name"]: x})[0])
-        out = np.concatenate(outs).astype(np.float64)
-        return softmax(out) if manifest["output"].get("kind") == "logits" else out
-
-    views = [probabilities(False)] + ([probabilities(True)] if args.flip else [])
+    mirrors = [False, True] if args.flip else [False]
+    outs = [[] for _ in mirrors]
+    for start in range(0, len(items), args.batch):
+        x = np.stack([preprocess(p, spec) for p, _ in items[start:start + args.batch]])  # each image decoded once
+        for out, mirror in zip(outs, mirrors):
+            view = x[..., ::-1].copy() if mirror else x
+            out.append(sess.run([manifest["output"]["name"]], {spec["name"]: view})[0])
+    views = []
+    for out in outs:
+        out = np.concatenate(out).astype(np.float64)
+        views.append(softmax(out) if manifest["output"].get("kind") == "logits" else out)
     truth = np.array([l for _, l in items])
     protocol = "FER2013 folder labels"
     if args.ferplus:
