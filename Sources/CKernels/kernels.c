@@ -61,6 +61,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #endif
 #define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6)
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
+#define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 3, 4, 5, 6)
+#define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4)
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
@@ -80,6 +82,8 @@ typedef int i8 __attribute__((vector_size(32)));
 #define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
 #define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 7, 8, 9, 10, 11, 12, 13, 14)
+#define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8)
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
@@ -100,6 +104,8 @@ typedef int i16 __attribute__((vector_size(64)));
 #define FMA(a, b, c) __builtin_elementwise_fma(a, b, c)
 #define EVEN_LANES(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
+#define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30)
+#define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */

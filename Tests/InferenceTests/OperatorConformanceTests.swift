@@ -171,6 +171,10 @@ final class OperatorConformanceTests: XCTestCase {
             ([1, 5, 12, 38], "LeakyRelu", [0, 1, 1, 0]),
             ([1, 2, 6, 70], "Relu", [0, 0, 0, 0]),
             ([1, 3, 2, 2], "Relu", [1, 1, 1, 1]),
+            // Four-row blocks read in place (rows of two vectors or more, padded one column each side), with a
+            // two-row block after them, and the leaky slope.
+            ([1, 3, 10, 48], "LeakyRelu", [1, 1, 1, 1]),
+            ([1, 2, 13, 33], "Sigmoid", [1, 1, 1, 1]),
         ]
         for (i, (x, activation, pads)) in cases.enumerated() {
             var b = ModelBuilder()
@@ -184,6 +188,39 @@ final class OperatorConformanceTests: XCTestCase {
             b.output("y")
             try assertMatchesORT(b, inputs: ["x": x])
             XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)+MaxPool"], "\(x)")
+        }
+    }
+
+    func testDepthwiseRowsReadInPlace() throws {
+        // Stride-1 depthwise 3x3 padded one column each side, in blocks of four output rows that read the
+        // input rows in place for rows of two vectors or more (8 baseline, 16 AVX2, 32 AVX-512), the first
+        // and last vector shifting the padding in: widths at and past a multiple of each vector, heights that
+        // leave a two-row and a one-row remainder, every epilogue (clamp, leaky slope, sigmoid), batch 2.
+        let cases: [([Int], String)] = [
+            ([1, 3, 11, 45], "Relu"),
+            ([2, 2, 8, 32], "LeakyRelu"),
+            ([1, 4, 6, 80], "Sigmoid"),
+            ([1, 2, 9, 17], "Clip"),
+            ([1, 3, 4, 8], "LeakyRelu"),
+            ([1, 2, 5, 64], "Relu"),
+        ]
+        for (i, (x, activation)) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w", [x[1], 1, 3, 3], seed: UInt64(120 + i))
+            b.randomWeight("b", [x[1]], seed: UInt64(130 + i))
+            b.node("Conv", ["x", "w", "b"], ["c"],
+                   [B.int("group", x[1]), B.ints("pads", [1, 1, 1, 1]), B.ints("kernel_shape", [3, 3])])
+            switch activation {
+            case "LeakyRelu": b.node(activation, ["c"], ["y"], [B.float("alpha", 0.1)])
+            case "Clip":
+                b.weight("lo", [], [-0.2]); b.weight("hi", [], [0.3])
+                b.node("Clip", ["c", "lo", "hi"], ["y"])
+            default: b.node(activation, ["c"], ["y"], [])
+            }
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]), ["Conv(depthwise)"], "\(x)")
         }
     }
 

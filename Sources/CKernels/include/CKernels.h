@@ -71,7 +71,7 @@ typedef struct {
     int pad_top, pad_left, stride;
     long out_height, out_width;
     float *y;
-    /* Scratch: 7 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
+    /* Scratch: 13 rows of `fer_depthwise3x3_row_pitch` floats, zeroed once when allocated (only the
      * same positions are ever written, so the borders stay zero). */
     float *rows;
     /* Non-zero: a 2x2 max pool of stride 2 without padding follows (stride 1 only, out_height and

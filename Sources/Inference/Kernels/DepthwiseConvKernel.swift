@@ -106,8 +106,9 @@ final class DepthwiseConvKernel: Kernel {
         }
     }
 
-    /// Scratch rows per thread of the C 3x3 kernel: five, and two for the rows a fused pool reads.
-    static let scratchRows = 7
+    /// Scratch rows per thread of the C 3x3 kernel: eight input rows, a zero row, and four for the rows a
+    /// fused pool reads.
+    static let scratchRows = 13
 
     /// Planes (batch item × channel) through the C 3x3 kernel, with the scratch rows `rows`.
     private func convolve3x3(planes: Range<Int>, rows: UnsafeMutablePointer<Float>) {
