@@ -224,6 +224,62 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    func testResidualAddFusedIntoConvolution() throws {
+        // Conv (BatchNormalization folded) + Add of a tensor computed earlier + activation, as one kernel: a 1x1
+        // run over the plane (ResNet's bottleneck end), a small plane with many channels (the channel
+        // orientation), a padded 3x3 run row by row and one banded at stride 2 (rows of 64 or more), the Add's
+        // operands either way round, a sigmoid after it, batch 2; every instruction set and two threads.
+        let cases: [(x: [Int], w: [Int], attributes: [Onnx_AttributeProto], swapped: Bool, activation: String)] = [
+            ([1, 8, 12, 20], [24, 8, 1, 1], [], false, "Relu"),
+            ([2, 32, 5, 5], [40, 32, 1, 1], [], true, "Relu"),
+            ([1, 4, 6, 70], [6, 4, 3, 3], [B.ints("pads", [1, 1, 1, 1])], false, "Sigmoid"),
+            ([1, 3, 9, 140], [5, 3, 3, 3], [B.ints("pads", [1, 1, 1, 1]), B.ints("strides", [2, 2])], true, "LeakyRelu"),
+        ]
+        for (i, c) in cases.enumerated() {
+            let m = c.w[0]
+            let (kh, kw) = (c.w[2], c.w[3])
+            let stride = c.attributes.contains { $0.name == "strides" } ? 2 : 1
+            let pad = c.attributes.contains { $0.name == "pads" } ? 1 : 0
+            let oh = (c.x[2] + 2 * pad - kh) / stride + 1, ow = (c.x[3] + 2 * pad - kw) / stride + 1
+            var b = ModelBuilder()
+            b.input("x", c.x)
+            b.input("r", [c.x[0], m, oh, ow])
+            b.randomWeight("w", c.w, seed: UInt64(140 + i))
+            for (j, name) in ["scale", "bias", "mean"].enumerated() { b.randomWeight(name, [m], seed: UInt64(150 + j)) }
+            b.weight("var", [m], (0..<m).map { 0.5 + Float($0) / 10 })
+            b.node("Conv", ["x", "w"], ["c"], c.attributes + [B.ints("kernel_shape", [kh, kw])])
+            b.node("BatchNormalization", ["c", "scale", "bias", "mean", "var"], ["n"], [B.float("epsilon", 1e-3)])
+            b.node("Add", c.swapped ? ["r", "n"] : ["n", "r"], ["s"])
+            b.node(c.activation, ["s"], ["y"], c.activation == "LeakyRelu" ? [B.float("alpha", 0.1)] : [])
+            b.output("y")
+            let inputs = ["x": c.x, "r": [c.x[0], m, oh, ow]]
+            try assertMatchesORT(b, inputs: inputs)
+            XCTAssertEqual(try plannedOps(b, inputs: inputs), [kh == 1 ? "Conv(1x1)+Add" : "Conv+Add"], "case \(i)")
+        }
+    }
+
+    func testResidualAddThatStaysSeparate() throws {
+        // Rows narrower than 64 run as one wide product (the residual would need the wide buffer's layout), an
+        // Add that broadcasts, and an Add of the convolution's output to itself: each keeps its own Add.
+        let cases: [(x: [Int], r: [Int], selfAdd: Bool)] = [
+            ([1, 4, 6, 6], [1, 6, 6, 6], false),
+            ([1, 4, 8, 80], [1, 6, 1, 80], false),
+            ([1, 4, 8, 80], [1, 6, 8, 80], true),
+        ]
+        for (i, c) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", c.x)
+            if !c.selfAdd { b.input("r", c.r) }
+            b.randomWeight("w", [6, 4, 3, 3], seed: UInt64(160 + i))
+            b.node("Conv", ["x", "w"], ["c"], [B.ints("pads", [1, 1, 1, 1]), B.ints("kernel_shape", [3, 3])])
+            b.node("Add", c.selfAdd ? ["c", "c"] : ["c", "r"], ["y"])
+            b.output("y")
+            let inputs = c.selfAdd ? ["x": c.x] : ["x": c.x, "r": c.r]
+            try assertMatchesORT(b, inputs: inputs)
+            XCTAssertEqual(try plannedOps(b, inputs: inputs), ["Conv", "Add"], "case \(i)")
+        }
+    }
+
     func testDepthwiseAndMaxPoolThatStaySeparate() throws {
         // A pool the kernel cannot take (3x3, or padded), a depthwise at stride 2, and a depthwise whose
         // output is also a graph output: two kernels each, and the same results.

@@ -27,7 +27,7 @@ typedef struct {
     int sigmoid;
 } fer_epilogue;
 
-/* out[m][j] = epilogue[m](sum_t w[m][t] * src[offsets[t] + j]) for m < outputs, j < n:
+/* out[m][j] = epilogue[m](sum_t w[m][t] * src[offsets[t] + j] (+ residual[m][j])) for m < outputs, j < n:
  * the product behind the 1x1 and direct convolutions. */
 typedef struct {
     const float *src;
@@ -40,6 +40,8 @@ typedef struct {
     const fer_epilogue *epilogues; /* one per output */
     float *pack; /* columns: scratch of fer_product_pack_floats(taps) floats, or NULL to read in place;
                     channels: the gathered input (taps x n floats) */
+    const float *residual; /* NULL, or a tensor laid out as `out` (row m at residual + m * out_stride) added
+                              after the bias and before the activation: a fused residual Add */
 } fer_product;
 
 /* Scratch floats `fer_product_columns` needs for `taps` taps (any instruction set; an even count, to be

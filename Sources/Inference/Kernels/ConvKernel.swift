@@ -26,6 +26,9 @@ final class ConvKernel: Kernel {
     let banded: Bool
     /// A 1x1 convolution fused after this one, run on each band of rows (`y` is then unused).
     let follower: BandPointwise?
+    /// A tensor shaped as `y` added before the activation: a residual Add fused by the planner (see
+    /// `takesResidual(_:)`).
+    let residual: UnsafeMutablePointer<Float>?
 
     /// Where the kernel reads its input: in place, or phase planes in scratch.
     struct Layout {
@@ -69,9 +72,12 @@ final class ConvKernel: Kernel {
 
     init(geometry: ConvGeometry, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>,
          scratch: UnsafeMutablePointer<Float>, weights: [Float], bias: [Float], activation: Activation,
-         options: KernelOptions, follower: BandPointwise? = nil) {
+         options: KernelOptions, follower: BandPointwise? = nil, residual: UnsafeMutablePointer<Float>? = nil) {
         g = geometry
         self.follower = follower
+        self.residual = residual
+        precondition(residual == nil || (follower == nil && Self.takesResidual(geometry)),
+                     "a residual Add fused into a convolution that cannot take it")
         self.x = x
         self.y = y
         self.scratch = scratch
@@ -147,6 +153,12 @@ final class ConvKernel: Kernel {
         g.macs >= threadedMACs ? options.threads : 1
     }
 
+    /// Whether a residual Add can be fused into the epilogue: every output is written in place (not through
+    /// the `wide` buffer), whatever the orientation.
+    static func takesResidual(_ g: ConvGeometry) -> Bool {
+        !g.isDepthwise && !runsWide(g, Layout(g))
+    }
+
     /// Whether the output rows, narrower than `wideBelow` and apart from the input's pitch, run as one wide
     /// product over all rows (into `wide`).
     static func runsWide(_ g: ConvGeometry, _ layout: Layout) -> Bool {
@@ -183,7 +195,8 @@ final class ConvKernel: Kernel {
         for b in 0..<g.batch {
             let input = x + b * g.channels * g.inPlane
             if banded && products[0].orientation == .columns {
-                runBanded(products[0], input: input, out: y + b * g.outChannels * n, item: b, follows: follows)
+                runBanded(products[0], input: input, out: y + b * g.outChannels * n,
+                          residual: residual.map { UnsafePointer($0 + b * g.outChannels * n) }, item: b, follows: follows)
                 continue
             }
             let base: UnsafeMutablePointer<Float>
@@ -198,12 +211,13 @@ final class ConvKernel: Kernel {
             for grp in 0..<g.group {
                 let src = UnsafePointer(base + grp * cg * layout.channelStride)
                 let out = y + (b * g.outChannels + grp * mg) * n
+                let res = residual.map { UnsafePointer($0 + (b * g.outChannels + grp * mg) * n) }
                 if products[grp].orientation == .channels {
                     // One run over the plane's output pixels, gathered (see `TileProduct`).
-                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads)
+                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads, residual: res)
                 } else if layout.pitch == ow {
                     // Output rows are as contiguous as the input rows they read: one run over the plane.
-                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads)
+                    products[grp].run(src: src, n: n, out: out, outStride: n, threads: threads, residual: res)
                 } else if let wide {
                     let pitch = layout.pitch, plane = oh * pitch
                     products[grp].run(src: src, n: (oh - 1) * pitch + ow, out: wide.pointer, outStride: plane,
@@ -217,16 +231,17 @@ final class ConvKernel: Kernel {
                     // Row by row: the threads share the rows rather than each row's channels.
                     let parts = min(threads, oh), pitch = layout.pitch
                     // The parts read the same input and write disjoint output rows; the run waits for all.
-                    nonisolated(unsafe) let product = products[grp], src = src, out = out
+                    nonisolated(unsafe) let product = products[grp], src = src, out = out, res = res
                     SpinPool.shared.perform(parts) { part in
                         for oy in oh * part / parts..<oh * (part + 1) / parts {
                             product.run(src: src + oy * pitch, n: ow, out: out + oy * ow, outStride: n,
-                                        outputs: 0..<mg, part: part)
+                                        outputs: 0..<mg, part: part, residual: res.map { $0 + oy * ow })
                         }
                     }
                 } else {
                     for oy in 0..<oh {
-                        products[grp].run(src: src + oy * layout.pitch, n: ow, out: out + oy * ow, outStride: n)
+                        products[grp].run(src: src + oy * layout.pitch, n: ow, out: out + oy * ow, outStride: n,
+                                          residual: res.map { $0 + oy * ow })
                     }
                 }
             }
@@ -239,7 +254,7 @@ final class ConvKernel: Kernel {
     ///
     /// With a fused 1x1 (`follower`), the rows go to its band buffer instead, and it runs on each band.
     private func runBanded(_ product: TileProduct, input: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
-                           item: Int, follows: Bool) {
+                           residual: UnsafePointer<Float>?, item: Int, follows: Bool) {
         let pitch = layout.pitch, oh = g.outHeight, ow = g.outWidth
         // Phase rows past an output row's own that its taps read.
         let reach = (g.kernelH - 1) * g.dilationH / g.strideH
@@ -254,7 +269,7 @@ final class ConvKernel: Kernel {
             }
             let src = UnsafePointer(scratch + oy * pitch)
             guard let follower else {
-                product.run(src: src, n: ow, out: out + oy * ow, outStride: g.outPlane)
+                product.run(src: src, n: ow, out: out + oy * ow, outStride: g.outPlane, residual: residual.map { $0 + oy * ow })
                 continue
             }
             let row = oy % follower.rows

@@ -70,15 +70,18 @@ struct TileProduct {
 
     /// Computes `n` columns: input row `t` at `src + offsets[t]`, output row `m` at `out + m * outStride`
     /// (which must not overlap the input). With `threads` > 1, blocks of output channels are shared out.
-    /// For the channels orientation, `n` is the `columns` given at init.
-    func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int, threads: Int = 1) {
+    /// For the channels orientation, `n` is the `columns` given at init. A `residual` laid out as `out` is
+    /// added before the activation (a fused residual Add).
+    func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int, threads: Int = 1,
+             residual: UnsafePointer<Float>? = nil) {
         let block = Int(orientation == .columns ? FER_COLUMN_BLOCK : FER_CHANNEL_BLOCK)
         let blocks = (outputs + block - 1) / block
         if orientation == .channels {
             precondition(n * taps <= pack.count, "channels product run on more columns than it was built for")
             offsets.withUnsafeBufferPointer { off in
                 var p = fer_product(src: src, offsets: off.baseAddress, taps: Int32(taps), outputs: Int32(self.outputs),
-                                    n: n, out: out, out_stride: outStride, epilogues: nil, pack: pack.pointer)
+                                    n: n, out: out, out_stride: outStride, epilogues: nil, pack: pack.pointer,
+                                    residual: nil)
                 if let columnMap {
                     columnMap.withUnsafeBufferPointer { fer_product_channels_gather(&p, $0.baseAddress) }
                 } else {
@@ -89,21 +92,22 @@ struct TileProduct {
         // Columns with a pack: one scratch per part.
         let parts = min(threads, blocks, packFloats > 0 ? pack.count / packFloats : threads)
         guard parts > 1 else {
-            run(src: src, n: n, out: out, outStride: outStride, outputs: 0..<outputs, part: 0)
+            run(src: src, n: n, out: out, outStride: outStride, outputs: 0..<outputs, part: 0, residual: residual)
             return
         }
         // The parts read the same input and write disjoint output channels; the run waits for all.
-        nonisolated(unsafe) let product = self, src = src, out = out
+        nonisolated(unsafe) let product = self, src = src, out = out, residual = residual
         let outputs = outputs
         SpinPool.shared.perform(parts) { part in
             let first = blocks * part / parts * block, end = min(outputs, blocks * (part + 1) / parts * block)
-            product.run(src: src, n: n, out: out, outStride: outStride, outputs: first..<end, part: part)
+            product.run(src: src, n: n, out: out, outStride: outStride, outputs: first..<end, part: part,
+                        residual: residual)
         }
     }
 
     /// The output channels `outputs` (starting at a block boundary) of `run`, with thread `part`'s scratch.
     func run(src: UnsafePointer<Float>, n: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
-             outputs range: Range<Int>, part: Int) {
+             outputs range: Range<Int>, part: Int, residual: UnsafePointer<Float>? = nil) {
         offsets.withUnsafeBufferPointer { off in
             epilogues.withUnsafeBufferPointer { ep in
                 let scratch: UnsafeMutablePointer<Float>? = switch orientation {
@@ -112,7 +116,8 @@ struct TileProduct {
                 }
                 var p = fer_product(src: src, offsets: off.baseAddress, taps: Int32(taps), outputs: Int32(range.count),
                                     n: n, out: out + range.lowerBound * outStride, out_stride: outStride,
-                                    epilogues: ep.baseAddress! + range.lowerBound, pack: scratch)
+                                    epilogues: ep.baseAddress! + range.lowerBound, pack: scratch,
+                                    residual: residual.map { $0 + range.lowerBound * outStride })
                 let weights = packed.pointer + range.lowerBound * taps
                 switch orientation {
                 case .columns: fer_product_columns(instructionSet.code, &p, weights)

@@ -18,6 +18,8 @@ struct ResolvedConv {
     var pooled = false
     /// A 1x1 convolution that follows in the same kernel, band by band (`ySlot` is then its output).
     var pointwise: FusedPointwise?
+    /// The other operand of a residual Add fused into the epilogue (before the activation), or nil.
+    var residualSlot: Int? = nil
     /// The name of the value the kernel writes (after any fused BatchNormalization and activation).
     let output: String
     let weights: [Float], bias: [Float]
@@ -52,7 +54,11 @@ extension GraphPlanner {
 
     /// Resolves a Conv node: its geometry, its weights with a following BatchNormalization folded in, the
     /// activation after it absorbed, and its output registered.
-    mutating func resolveConv(_ node: Node, _ inputs: [PlanValue?]) throws -> ResolvedConv {
+    ///
+    /// With `residual`, a following Add whose other operand is already computed, with the same shape, is fused
+    /// too (where `ConvKernel.takesResidual` allows): ResNet's and MobileNetV2's shortcuts then cost no pass
+    /// of their own over memory.
+    mutating func resolveConv(_ node: Node, _ inputs: [PlanValue?], residual: Bool = true) throws -> ResolvedConv {
         let (xShape, xSlot) = try dynamicInput(node, inputs, rank: 4)
         guard let wName = node.input(1), case .constant(let wTensor)? = values[wName], wTensor.shape.count == 4 else {
             throw fail(node, "the weights must be a constant 4-D tensor (only 2-D convolution is supported)")
@@ -81,15 +87,27 @@ extension GraphPlanner {
             absorbed.insert(bn.index)
             outName = bn.outputs[0]
         }
+        geometry.outChannels = m
+        let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
+        var residualSlot: Int?, label = node.name
+        if residual, ConvKernel.takesResidual(geometry), let add = soleConsumer(of: outName), add.opType == "Add",
+           add.inputs.count == 2, add.inputs.filter({ $0 == outName }).count == 1 {
+            let other = add.inputs[0] == outName ? add.inputs[1] : add.inputs[0]
+            if case .dynamic(let shape, let slot)? = values[other], shape == outShape {
+                residualSlot = slot
+                label += "+" + add.name
+                absorbed.insert(add.index)
+                outName = add.outputs[0]
+            }
+        }
         let (activation, finalName) = fuseActivation(after: outName, channels: m) { shape in
             let padded = [Int](repeating: 1, count: max(0, 4 - shape.count)) + shape
             return padded.count == 4 && padded[0] == 1 && padded[2] == 1 && padded[3] == 1
         }
-        geometry.outChannels = m
-        let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         let ySlot = output(finalName, shape: outShape)
-        return ResolvedConv(node: node, label: node.name, geometry: geometry, xSlot: xSlot, ySlot: ySlot, output: finalName,
-                            weights: weights, bias: bias, activation: activation, macs: geometry.macs)
+        return ResolvedConv(node: node, label: label, geometry: geometry, xSlot: xSlot, ySlot: ySlot,
+                            residualSlot: residualSlot, output: finalName, weights: weights, bias: bias,
+                            activation: activation, macs: geometry.macs)
     }
 
     /// Appends the kernel of one convolution: depthwise (with a fused max pool), or a product (1x1 or direct).
@@ -115,10 +133,12 @@ extension GraphPlanner {
             })
         } else {
             scratchSize = max(scratchSize, ConvKernel.scratchSize(g))
-            steps.append(PlannedStep(node: conv.label, op: g.isPointwise ? "Conv(1x1)" : "Conv", reads: [xSlot],
+            let residualSlot = conv.residualSlot
+            let op = (g.isPointwise ? "Conv(1x1)" : "Conv") + (residualSlot == nil ? "" : "+Add")
+            steps.append(PlannedStep(node: conv.label, op: op, reads: [xSlot] + (residualSlot.map { [$0] } ?? []),
                                      writes: [ySlot], macs: conv.macs) { ptr, scratch in
-                ConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch,
-                           weights: weights, bias: bias, activation: activation, options: kernelOptions)
+                ConvKernel(geometry: g, x: ptr(xSlot), y: ptr(ySlot), scratch: scratch, weights: weights, bias: bias,
+                           activation: activation, options: kernelOptions, residual: residualSlot.map { ptr($0) })
             })
         }
     }
@@ -150,7 +170,7 @@ extension GraphPlanner {
     /// `ConvKernel` runs it on each band of rows while they are in cache: YuNet's stem and the 1x1 after it.
     mutating func fusedPointwise(after conv: ResolvedConv) throws -> ResolvedConv? {
         let g = conv.geometry
-        guard !g.isDepthwise, options.threads == 1, ConvKernel.runsBanded(g, threads: 1),
+        guard !g.isDepthwise, conv.residualSlot == nil, options.threads == 1, ConvKernel.runsBanded(g, threads: 1),
               let next = soleConsumer(of: conv.output), next.opType == "Conv", next.inputs.first == conv.output,
               let wName = next.input(1), case .constant(let w)? = values[wName],
               w.shape.count == 4, w.shape[1] == g.outChannels, w.shape[2] == 1, w.shape[3] == 1,
@@ -159,7 +179,7 @@ extension GraphPlanner {
               (next.ints("pads") ?? [0, 0, 0, 0]).allSatisfy({ $0 == 0 })
         else { return nil }
         let inputs = next.inputs.map { $0.isEmpty ? nil : values[$0] }
-        let resolved = try resolveConv(next, inputs)
+        let resolved = try resolveConv(next, inputs, residual: false)
         guard resolved.geometry.isPointwise, resolved.geometry.outPlane == g.outPlane else {
             throw fail(next, "a 1x1 convolution fused after \(conv.node.name) with geometry \(resolved.geometry)")
         }
