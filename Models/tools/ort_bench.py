@@ -197,11 +197,13 @@ def big(args):
                 fl_ms.append(f)
                 ratios.append(f / o)
                 print(f"round {r + 1}/{args.rounds}: {name} {threads} thr {f / o:.2f}x", file=sys.stderr, flush=True)
-            rows.append((name, threads, float(np.median(ort_ms)), float(np.median(fl_ms)), float(np.median(ratios))))
-    print(f"\n{'model':<14} {'input':<12} {'threads':>7} {'ORT median':>11} {'fer-live median':>16} {'ratio':>7}")
-    for name, threads, o, f, ratio in rows:
-        print(f"{name:<14} {'1x3x224x224':<12} {threads:>7} {o:>11.2f} {f:>16.2f} {ratio:>7.2f}")
-    print("(ms; medians of the rounds; ratio = median of the per-round fer-live/ORT ratios)")
+            rows.append((name, threads, float(np.median(ort_ms)), float(np.median(fl_ms)), float(np.median(ratios)),
+                         min(ratios), max(ratios)))
+    print(f"\n{'model':<14} {'input':<12} {'threads':>7} {'ORT median':>11} {'fer-live median':>16} {'ratio':>7}"
+          f" {'rounds':>11}")
+    for name, threads, o, f, ratio, low, high in rows:
+        print(f"{name:<14} {'1x3x224x224':<12} {threads:>7} {o:>11.2f} {f:>16.2f} {ratio:>7.2f} {low:>5.2f}-{high:<5.2f}")
+    print("(ms; medians of the rounds; ratio = median of the per-round fer-live/ORT ratios; rounds = their range)")
     return 0
 
 
@@ -255,17 +257,19 @@ def print_side_by_side(ort_results, fl_results, ratios=None):
     ortd = {(r["model"], r["input"]): r for r in ort_results}
     print()
     print(f"{'model':<14} {'input':<12} {'ORT median':>11} {'fer-live median':>16} {'ratio':>7}"
-          f" {'ORT p90':>9} {'fer-live p90':>13}")
+          f" {'ORT p90':>9} {'fer-live p90':>13} {'rounds':>11}")
     for k in keys:
         o, f = ortd.get(k), fl.get(k)
         om = o["median_ms"] if o else None
         fm = f["median_ms"] if f else None
+        spread = "-"
         if ratios and k in ratios:
             ratio = f"{float(np.median(ratios[k])):.2f}"
+            spread = f"{min(ratios[k]):.2f}-{max(ratios[k]):.2f}"
         else:
             ratio = f"{fm / om:.2f}" if om and fm is not None else "-"
         print(f"{k[0]:<14} {k[1]:<12} {fmt(om):>11} {fmt(fm):>16} {ratio:>7}"
-              f" {fmt(o['p90_ms'] if o else None):>9} {fmt(f['p90_ms'] if f else None):>13}")
+              f" {fmt(o['p90_ms'] if o else None):>9} {fmt(f['p90_ms'] if f else None):>13} {spread:>11}")
 
 
 def main(argv):
@@ -303,7 +307,7 @@ def main(argv):
     print_ort(ort_results)
     if fl_results is not None:
         print_side_by_side(ort_results, fl_results, ratios)
-        print("(medians of the rounds; ratio = median of the per-round fer-live/ORT ratios)")
+        print("(medians of the rounds; ratio = median of the per-round fer-live/ORT ratios; rounds = their range)")
     return 0
 
 
