@@ -6,10 +6,6 @@
 
 #define CK_PASTE_(a, b) a##b
 
-/* y[i] = 1 / (1 + exp(-x[i])): out of line, so that the kernels' loops make no calls. */
-__attribute__((noinline, cold)) static void fer_sigmoid(const float *x, float *y, long count) {
-    for (long i = 0; i < count; i++) y[i] = 1.0f / (1.0f + __builtin_expf(-x[i]));
-}
 
 /* Columns per chunk of `fer_product_columns`: taps x chunk floats (16 KiB) stay in L1. */
 static long fer_product_chunk(int taps, long tile) {
@@ -63,6 +59,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7)
 #define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 3, 4, 5, 6)
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4)
+#define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1)
+#define DUP_HI(a) __builtin_shufflevector(a, a, 2, 2, 3, 3)
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
@@ -84,6 +82,8 @@ typedef int i8 __attribute__((vector_size(32)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
 #define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 7, 8, 9, 10, 11, 12, 13, 14)
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8)
+#define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1, 2, 2, 3, 3)
+#define DUP_HI(a) __builtin_shufflevector(a, a, 4, 4, 5, 5, 6, 6, 7, 7)
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
@@ -106,6 +106,8 @@ typedef int i16 __attribute__((vector_size(64)));
 #define ODD_LANES(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
 #define SHIFT_IN_LEFT(z, a) __builtin_shufflevector(z, a, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30)
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+#define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7)
+#define DUP_HI(a) __builtin_shufflevector(a, a, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */
@@ -183,3 +185,11 @@ void fer_split_phases(int isa, const fer_phases *ph) {
     DISPATCH(isa, split_phases, ph)
 }
 
+
+void fer_upsample2x(int isa, const float *x, long height, long width, float *y) {
+    DISPATCH(isa, upsample2x, x, height, width, y)
+}
+
+void fer_sigmoid_run(int isa, const float *x, float *y, long n) {
+    DISPATCH(isa, sigmoid_run, x, y, n)
+}

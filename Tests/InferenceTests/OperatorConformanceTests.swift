@@ -496,6 +496,33 @@ final class OperatorConformanceTests: XCTestCase {
             b.output("y")
             try assertMatchesORT(b, inputs: ["x": [1, 2, 5, 7]])
         }
+        // Exactly 2x both ways (a feature pyramid's upsampling; the C kernel): rows of a vector and a tail,
+        // rows shorter than a vector, in the two modes that map output i to input i / 2.
+        for (i, (shape, mode)) in [([1, 3, 5, 21], "asymmetric"), ([2, 2, 3, 3], "half_pixel")].enumerated() {
+            var b = ModelBuilder()
+            b.input("x", shape)
+            b.weight("roi", [0], [])
+            b.weight("scales", [4], [1, 1, 2, 2])
+            b.node("Resize", ["x", "roi", "scales"], ["y"], [
+                B.string("mode", "nearest"), B.string("coordinate_transformation_mode", mode),
+                B.string("nearest_mode", i == 0 ? "floor" : "round_prefer_floor"),
+            ])
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": shape])
+        }
+    }
+
+    func testSigmoidFarOutAndOverTails() throws {
+        // The vectorised sigmoid: arguments up to ±90 (past the clamp of its exponential), a run that is not a
+        // whole number of vectors, on its own and fused after a convolution.
+        var b = ModelBuilder()
+        b.input("x", [1, 3, 7, 9])
+        b.node("Sigmoid", ["x"], ["s"])
+        b.randomWeight("w", [5, 3, 1, 1], seed: 7)
+        b.node("Conv", ["x", "w"], ["c"], [B.ints("kernel_shape", [1, 1])])
+        b.node("Sigmoid", ["c"], ["t"])
+        b.output("s"); b.output("t")
+        try assertMatchesORT(b, inputs: ["x": [1, 3, 7, 9]], scale: 90)
     }
 
     func testSoftmaxGemmMatMul() throws {

@@ -55,8 +55,11 @@ struct Epilogue {
 
     @inline(__always)
     func apply(_ v: Float) -> Float {
-        let x = v + bias[0]
-        if isSigmoid { return 1 / (1 + Foundation.exp(-x)) }
+        var x = v + bias[0]
+        if isSigmoid {
+            withUnsafeMutablePointer(to: &x) { fer_sigmoid_run(Self.sigmoidISA.code, $0, $0, 1) }
+            return x
+        }
         let clamped = min(max(x, lo[0]), hi[0])
         return hasSlope ? clamped + slope[0] * min(x, 0) : clamped
     }
@@ -64,6 +67,12 @@ struct Epilogue {
     /// Applies the epilogue to a run of values in place.
     func apply(to x: UnsafeMutablePointer<Float>, count: Int) {
         if isIdentity { return }
+        if isSigmoid {
+            let b = bias[0]
+            if b != 0 { for i in 0..<count { x[i] += b } }
+            fer_sigmoid_run(Self.sigmoidISA.code, x, x, count)
+            return
+        }
         var i = 0
         while i + 8 <= count { Vector.store(apply(Vector.load(x + i)), x + i); i += 8 }
         while i < count { x[i] = apply(x[i]); i += 1 }
@@ -72,7 +81,14 @@ struct Epilogue {
     @inline(never)
     private static func sigmoid(_ x: Vector.V) -> Vector.V {
         var y = x
-        for i in 0..<Vector.V.scalarCount { y[i] = 1 / (1 + Foundation.exp(-x[i])) }
+        withUnsafeMutableBytes(of: &y) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            fer_sigmoid_run(sigmoidISA.code, p, p, Vector.V.scalarCount)
+        }
         return y
     }
+
+    /// The instruction set of the sigmoid (`fer_sigmoid_run`, the same bits on each): `FER_LIVE_ISA`'s, else the
+    /// widest (an invalid `FER_LIVE_ISA` fails the session before any kernel runs).
+    private static let sigmoidISA: InstructionSet = (try? InstructionSet.fromEnvironment()) ?? .best
 }

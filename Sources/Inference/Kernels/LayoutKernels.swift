@@ -1,3 +1,5 @@
+import CKernels
+
 /// Transpose by a permutation; the common NCHW→NHWC case is a blocked 2-D transpose.
 final class TransposeKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
@@ -126,14 +128,21 @@ final class SliceKernel: Kernel {
     }
 }
 
-/// Nearest-neighbour Resize of the last two dimensions with index maps computed at planning.
+/// Nearest-neighbour Resize of the last two dimensions with index maps computed at planning; an exact 2x
+/// both ways (a feature pyramid's upsampling) through the C kernel of the session's instruction set.
 final class ResizeNearestKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let planes: Int, inH: Int, inW: Int, outH: Int, outW: Int
     let rowMap: [Int], colMap: [Int]
+    /// Whether every output pixel (i, j) reads input (i / 2, j / 2).
+    let doubles: Bool
+    let isa: InstructionSet
 
     init(x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, planes: Int, inH: Int, inW: Int,
-         outH: Int, outW: Int, rowMap: [Int], colMap: [Int]) {
+         outH: Int, outW: Int, rowMap: [Int], colMap: [Int], isa: InstructionSet) {
+        doubles = outH == 2 * inH && outW == 2 * inW && rowMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
+            && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
+        self.isa = isa
         self.x = x
         self.y = y
         self.planes = planes
@@ -146,6 +155,10 @@ final class ResizeNearestKernel: Kernel {
     }
 
     func run() {
+        if doubles {
+            for p in 0..<planes { fer_upsample2x(isa.code, x + p * inH * inW, inH, inW, y + p * outH * outW) }
+            return
+        }
         let doubling = outW == 2 * inW && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
         for p in 0..<planes {
             let src = x + p * inH * inW, dst = y + p * outH * outW

@@ -63,9 +63,10 @@ extension GraphPlanner {
         let colMap = try map(outShape[3], xShape[3], scales[3])
         let ySlot = output(node.outputs[0], shape: outShape)
         let planes = xShape[0] * xShape[1]
+        let isa = options.isa
         steps.append(PlannedStep(node: node.name, op: "Resize", reads: [xSlot], writes: [ySlot], macs: 0) { ptr, _ in
             ResizeNearestKernel(x: ptr(xSlot), y: ptr(ySlot), planes: planes, inH: xShape[2], inW: xShape[3],
-                                outH: outShape[2], outW: outShape[3], rowMap: rowMap, colMap: colMap)
+                                outH: outShape[2], outW: outShape[3], rowMap: rowMap, colMap: colMap, isa: isa)
         })
     }
 }
