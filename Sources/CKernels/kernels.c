@@ -186,8 +186,8 @@ void fer_split_phases(int isa, const fer_phases *ph) {
 }
 
 
-void fer_upsample2x(int isa, const float *x, long height, long width, float *y) {
-    DISPATCH(isa, upsample2x, x, height, width, y)
+void fer_upsample2x(int isa, const float *x, long height, long width, const float *addend, float *y) {
+    DISPATCH(isa, upsample2x, x, height, width, addend, y)
 }
 
 void fer_sigmoid_run(int isa, const float *x, float *y, long n) {

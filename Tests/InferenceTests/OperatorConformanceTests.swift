@@ -510,6 +510,25 @@ final class OperatorConformanceTests: XCTestCase {
             b.output("y")
             try assertMatchesORT(b, inputs: ["x": shape])
         }
+        // The Add after it, either way round, fused (the upsampled tensor never stored); an Add whose other
+        // operand broadcasts stays separate.
+        for (i, (addendShape, swapped)) in [([1, 3, 10, 42], false), ([1, 3, 10, 42], true), ([1, 1, 10, 42], false)]
+            .enumerated() {
+            var b = ModelBuilder()
+            b.input("x", [1, 3, 5, 21])
+            b.input("r", addendShape)
+            b.weight("roi", [0], [])
+            b.weight("scales", [4], [1, 1, 2, 2])
+            b.node("Resize", ["x", "roi", "scales"], ["u"], [
+                B.string("mode", "nearest"), B.string("coordinate_transformation_mode", "asymmetric"),
+                B.string("nearest_mode", "floor"),
+            ])
+            b.node("Add", swapped ? ["r", "u"] : ["u", "r"], ["y"])
+            b.output("y")
+            let inputs = ["x": [1, 3, 5, 21], "r": addendShape]
+            try assertMatchesORT(b, inputs: inputs)
+            XCTAssertEqual(try plannedOps(b, inputs: inputs), i < 2 ? ["Resize+Add"] : ["Resize", "Add"], "case \(i)")
+        }
     }
 
     func testSigmoidFarOutAndOverTails() throws {

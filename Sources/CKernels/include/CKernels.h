@@ -126,8 +126,9 @@ typedef struct {
 void fer_split_phases(int isa, const fer_phases *ph);
 
 
-/* A plane of height x width doubled both ways by nearest neighbour into y (2 height x 2 width). */
-void fer_upsample2x(int isa, const float *x, long height, long width, float *y);
+/* A plane of height x width doubled both ways by nearest neighbour into y (2 height x 2 width), plus
+ * `addend` (2 height x 2 width) unless it is NULL: a feature pyramid's upsampling and the Add after it. */
+void fer_upsample2x(int isa, const float *x, long height, long width, const float *addend, float *y);
 
 /* y[i] = 1 / (1 + e^-x[i]) for i < n (x and y may be the same): the same bits on every instruction set. */
 void fer_sigmoid_run(int isa, const float *x, float *y, long n);

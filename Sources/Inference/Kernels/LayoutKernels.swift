@@ -137,12 +137,23 @@ final class ResizeNearestKernel: Kernel {
     /// Whether every output pixel (i, j) reads input (i / 2, j / 2).
     let doubles: Bool
     let isa: InstructionSet
+    /// A tensor shaped as `y` added to the upsampled one (a fused Add; only when `doubles`).
+    let addend: UnsafeMutablePointer<Float>?
+
+    /// Whether output pixel (i, j) reads input (i / 2, j / 2) for maps of twice the input's size.
+    static func doubles(inH: Int, inW: Int, rowMap: [Int], colMap: [Int]) -> Bool {
+        rowMap.count == 2 * inH && colMap.count == 2 * inW && rowMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
+            && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
+    }
 
     init(x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, planes: Int, inH: Int, inW: Int,
-         outH: Int, outW: Int, rowMap: [Int], colMap: [Int], isa: InstructionSet) {
-        doubles = outH == 2 * inH && outW == 2 * inW && rowMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
-            && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
-        self.isa = isa
+         outH: Int, outW: Int, rowMap: [Int], colMap: [Int], isa: InstructionSet,
+         addend: UnsafeMutablePointer<Float>? = nil) {
+        doubles = Self.doubles(inH: inH, inW: inW, rowMap: rowMap, colMap: colMap)
+        precondition(addend == nil || doubles, "an Add fused into a Resize that does not double")
+        self.addend = addend
+        // The widest vectors a row fills (rows of 10 and 20 in YuNet's pyramid are shorter than AVX-512's 16).
+        self.isa = InstructionSet.allCases.last { $0.isSupported && $0.lanes <= max(inW, 4) && $0.lanes <= isa.lanes } ?? isa
         self.x = x
         self.y = y
         self.planes = planes
@@ -156,7 +167,10 @@ final class ResizeNearestKernel: Kernel {
 
     func run() {
         if doubles {
-            for p in 0..<planes { fer_upsample2x(isa.code, x + p * inH * inW, inH, inW, y + p * outH * outW) }
+            for p in 0..<planes {
+                fer_upsample2x(isa.code, x + p * inH * inW, inH, inW, addend.map { UnsafePointer($0 + p * outH * outW) },
+                               y + p * outH * outW)
+            }
             return
         }
         let doubling = outW == 2 * inW && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }

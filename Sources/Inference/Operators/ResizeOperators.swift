@@ -61,12 +61,28 @@ extension GraphPlanner {
         }
         let rowMap = try map(outShape[2], xShape[2], scales[2])
         let colMap = try map(outShape[3], xShape[3], scales[3])
-        let ySlot = output(node.outputs[0], shape: outShape)
+        // An Add that alone reads an exact 2x upsampling, its other operand already computed with the same shape
+        // (a feature pyramid's merge): fused, so that the upsampled tensor is never stored.
+        var outName = node.outputs[0], label = node.name, addendSlot: Int?
+        if ResizeNearestKernel.doubles(inH: xShape[2], inW: xShape[3], rowMap: rowMap, colMap: colMap),
+           let add = soleConsumer(of: outName), add.opType == "Add", add.inputs.count == 2,
+           add.inputs.filter({ $0 == outName }).count == 1 {
+            let other = add.inputs[0] == outName ? add.inputs[1] : add.inputs[0]
+            if case .dynamic(let shape, let slot)? = values[other], shape == outShape {
+                addendSlot = slot
+                absorbed.insert(add.index)
+                outName = add.outputs[0]
+                label += "+" + add.name
+            }
+        }
+        let ySlot = output(outName, shape: outShape)
         let planes = xShape[0] * xShape[1]
         let isa = options.isa
-        steps.append(PlannedStep(node: node.name, op: "Resize", reads: [xSlot], writes: [ySlot], macs: 0) { ptr, _ in
+        steps.append(PlannedStep(node: label, op: addendSlot == nil ? "Resize" : "Resize+Add",
+                                 reads: [xSlot] + (addendSlot.map { [$0] } ?? []), writes: [ySlot], macs: 0) { ptr, _ in
             ResizeNearestKernel(x: ptr(xSlot), y: ptr(ySlot), planes: planes, inH: xShape[2], inW: xShape[3],
-                                outH: outShape[2], outW: outShape[3], rowMap: rowMap, colMap: colMap, isa: isa)
+                                outH: outShape[2], outW: outShape[3], rowMap: rowMap, colMap: colMap, isa: isa,
+                                addend: addendSlot.map { ptr($0) })
         })
     }
 }
