@@ -16,6 +16,9 @@ final class ConvKernel: Kernel {
     /// One product per group.
     private(set) var products: [TileProduct]
     let isa: InstructionSet
+    /// The instruction set of the phase split: the widest whose vector pairs fit an input row (a copy, so the
+    /// choice changes no value; a classifier's rows of 6 to 24 left AVX-512's pairs of 32 all to scalar code).
+    let splitISA: InstructionSet
     /// Threads that share each product's output channels (1 for small convolutions).
     let threads: Int
     let layout: Layout
@@ -84,6 +87,9 @@ final class ConvKernel: Kernel {
         let layout = Layout(geometry)
         self.layout = layout
         isa = options.isa
+        splitISA = InstructionSet.allCases.last {
+            $0.isSupported && $0.lanes <= options.isa.lanes && 2 * $0.lanes <= geometry.width
+        } ?? .baseline
         let cg = g.channels / g.group, mg = g.outChannels / g.group
         var offsets: [Int] = []
         for ci in 0..<cg {
@@ -291,7 +297,7 @@ final class ConvKernel: Kernel {
                                 pad_left: Int32(g.padLeft), stride_h: Int32(g.strideH), stride_w: Int32(g.strideW),
                                 rows: layout.rows, pitch: layout.pitch, phase_stride: layout.phaseStride,
                                 first_row: rows.lowerBound, end_row: rows.upperBound, used: used.baseAddress, dst: dst)
-            fer_split_phases(isa.code, &ph)
+            fer_split_phases(splitISA.code, &ph)
         }
     }
 }
