@@ -193,3 +193,11 @@ void fer_upsample2x(int isa, const float *x, long height, long width, const floa
 void fer_sigmoid_run(int isa, const float *x, float *y, long n) {
     DISPATCH(isa, sigmoid_run, x, y, n)
 }
+
+void fer_copy_rows(const float *x, long x_pitch, float *y, long y_pitch, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        const float *from = x + r * x_pitch;
+        float *to = y + r * y_pitch;
+        for (long c = 0; c < cols; c++) to[c] = from[c];
+    }
+}

@@ -132,3 +132,7 @@ void fer_upsample2x(int isa, const float *x, long height, long width, const floa
 
 /* y[i] = 1 / (1 + e^-x[i]) for i < n (x and y may be the same): the same bits on every instruction set. */
 void fer_sigmoid_run(int isa, const float *x, float *y, long n);
+
+/* rows x cols floats from x (rows x_pitch apart) to y (rows y_pitch apart): one call for the many short rows
+ * a memmove per row would cost more than it copies. */
+void fer_copy_rows(const float *x, long x_pitch, float *y, long y_pitch, long rows, long cols);

@@ -229,9 +229,7 @@ final class ConvKernel: Kernel {
                     products[grp].run(src: src, n: (oh - 1) * pitch + ow, out: wide.pointer, outStride: plane,
                                      threads: threads)
                     for m in 0..<mg {
-                        for oy in 0..<oh {
-                            (out + m * n + oy * ow).update(from: wide.pointer + m * plane + oy * pitch, count: ow)
-                        }
+                        fer_copy_rows(wide.pointer + m * plane, pitch, out + m * n, ow, oh, ow)
                     }
                 } else if threads > 1 {
                     // Row by row: the threads share the rows rather than each row's channels.
