@@ -90,15 +90,10 @@ extension GraphPlanner {
         geometry.outChannels = m
         let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         var residualSlot: Int?, label = node.name
-        if residual, ConvKernel.takesResidual(geometry), let add = soleConsumer(of: outName), add.opType == "Add",
-           add.inputs.count == 2, add.inputs.filter({ $0 == outName }).count == 1 {
-            let other = add.inputs[0] == outName ? add.inputs[1] : add.inputs[0]
-            if case .dynamic(let shape, let slot)? = values[other], shape == outShape {
-                residualSlot = slot
-                label += "+" + add.name
-                absorbed.insert(add.index)
-                outName = add.outputs[0]
-            }
+        if residual, ConvKernel.takesResidual(geometry), let fused = absorbAdd(after: outName, shape: outShape) {
+            residualSlot = fused.otherSlot
+            label += "+" + fused.add.name
+            outName = fused.add.outputs[0]
         }
         let (activation, finalName) = fuseActivation(after: outName, channels: m) { shape in
             let padded = [Int](repeating: 1, count: max(0, 4 - shape.count)) + shape

@@ -65,15 +65,10 @@ extension GraphPlanner {
         // (a feature pyramid's merge): fused, so that the upsampled tensor is never stored.
         var outName = node.outputs[0], label = node.name, addendSlot: Int?
         if ResizeNearestKernel.doubles(inH: xShape[2], inW: xShape[3], rowMap: rowMap, colMap: colMap),
-           let add = soleConsumer(of: outName), add.opType == "Add", add.inputs.count == 2,
-           add.inputs.filter({ $0 == outName }).count == 1 {
-            let other = add.inputs[0] == outName ? add.inputs[1] : add.inputs[0]
-            if case .dynamic(let shape, let slot)? = values[other], shape == outShape {
-                addendSlot = slot
-                absorbed.insert(add.index)
-                outName = add.outputs[0]
-                label += "+" + add.name
-            }
+           let fused = absorbAdd(after: outName, shape: outShape) {
+            addendSlot = fused.otherSlot
+            outName = fused.add.outputs[0]
+            label += "+" + fused.add.name
         }
         let ySlot = output(outName, shape: outShape)
         let planes = xShape[0] * xShape[1]

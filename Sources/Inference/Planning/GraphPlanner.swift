@@ -159,6 +159,17 @@ struct GraphPlanner {
         return model.nodes[readers[0]]
     }
 
+    /// The Add that alone reads `name` (once), when its other operand is already computed with `shape`: absorbed,
+    /// with that operand's slot, for a kernel that adds it as it stores (a residual, a feature pyramid's merge).
+    mutating func absorbAdd(after name: String, shape: [Int]) -> (add: Node, otherSlot: Int)? {
+        guard let add = soleConsumer(of: name), add.opType == "Add", add.inputs.count == 2,
+              add.inputs.filter({ $0 == name }).count == 1 else { return nil }
+        let other = add.inputs[0] == name ? add.inputs[1] : add.inputs[0]
+        guard case .dynamic(let otherShape, let slot)? = values[other], otherShape == shape else { return nil }
+        absorbed.insert(add.index)
+        return (add, slot)
+    }
+
     /// Absorbs a following activation into the producer of `output`; returns it and the final output name.
     mutating func fuseActivation(after output: String, channels: Int, channelAxisShape: (([Int]) -> Bool)? = nil)
         -> (Activation, String)
