@@ -136,6 +136,8 @@ final class ResizeNearestKernel: Kernel {
     let rowMap: [Int], colMap: [Int]
     /// Whether every output pixel (i, j) reads input (i / 2, j / 2).
     let doubles: Bool
+    /// Whether output column j reads input column j / 2 (rows mapped otherwise).
+    let doublesColumns: Bool
     let isa: InstructionSet
     /// A tensor shaped as `y` added to the upsampled one (a fused Add; only when `doubles`).
     let addend: UnsafeMutablePointer<Float>?
@@ -150,6 +152,7 @@ final class ResizeNearestKernel: Kernel {
          outH: Int, outW: Int, rowMap: [Int], colMap: [Int], isa: InstructionSet,
          addend: UnsafeMutablePointer<Float>? = nil) {
         doubles = Self.doubles(inH: inH, inW: inW, rowMap: rowMap, colMap: colMap)
+        doublesColumns = outW == 2 * inW && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
         precondition(addend == nil || doubles, "an Add fused into a Resize that does not double")
         self.addend = addend
         // The widest vectors a row fills (rows of 10 and 20 in YuNet's pyramid are shorter than AVX-512's 16).
@@ -173,7 +176,6 @@ final class ResizeNearestKernel: Kernel {
             }
             return
         }
-        let doubling = outW == 2 * inW && colMap.enumerated().allSatisfy { $0.element == $0.offset / 2 }
         for p in 0..<planes {
             let src = x + p * inH * inW, dst = y + p * outH * outW
             for oy in 0..<outH {
@@ -181,7 +183,7 @@ final class ResizeNearestKernel: Kernel {
                 let drow = dst + oy * outW
                 if oy > 0 && rowMap[oy] == rowMap[oy - 1] {
                     drow.update(from: drow - outW, count: outW)
-                } else if doubling {
+                } else if doublesColumns {
                     for ix in 0..<inW { let v = srow[ix]; drow[2 * ix] = v; drow[2 * ix + 1] = v }
                 } else {
                     for ox in 0..<outW { drow[ox] = srow[colMap[ox]] }
