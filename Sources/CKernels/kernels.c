@@ -64,6 +64,9 @@ typedef int i4 __attribute__((vector_size(16)));
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
+#define NC_VECS 4 /* one block x 2 pixels: 8 accumulators, 13 registers */
+#define NC_PIX 2
+#define NC_MAX_PIX 2
 #include "kernels_body.inc"
 
 #if defined(__x86_64__)
@@ -87,6 +90,9 @@ typedef int i8 __attribute__((vector_size(32)));
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
+#define NC_VECS 2 /* one block x 6 pixels: 12 accumulators, 15 registers */
+#define NC_PIX 6
+#define NC_MAX_PIX 6
 #include "kernels_body.inc"
 #pragma clang attribute pop
 
@@ -111,6 +117,9 @@ typedef int i16 __attribute__((vector_size(64)));
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */
+#define NC_VECS 4 /* four blocks x 6 pixels: 24 accumulators */
+#define NC_PIX 6
+#define NC_MAX_PIX 12 /* one block x 12 pixels (24 were slower: too many pointers) */
 #include "kernels_body.inc"
 #pragma clang attribute pop
 #endif
@@ -192,6 +201,66 @@ void fer_upsample2x(int isa, const float *x, long height, long width, const floa
 
 void fer_sigmoid_run(int isa, const float *x, float *y, long n) {
     DISPATCH(isa, sigmoid_run, x, y, n)
+}
+
+void fer_blocked_conv_run(int isa, const fer_blocked_conv *c, const float *packed) {
+    DISPATCH(isa, blocked_conv_run, c, packed)
+}
+
+void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d) {
+    DISPATCH(isa, blocked_depthwise3x3, d)
+}
+
+void fer_to_blocked(const float *x, int channels, long height, long width, float *y, long y_block) {
+    const long pitch = width + 2;
+    fer_blocked_border(y, (channels + FER_BLOCK - 1) / FER_BLOCK, y_block, height, width);
+    for (int b = 0; b * FER_BLOCK < channels; b++) {
+        const int count = channels - b * FER_BLOCK < FER_BLOCK ? channels - b * FER_BLOCK : FER_BLOCK;
+        const float *planes = x + (long)b * FER_BLOCK * height * width;
+        const long plane = height * width;
+        for (long r = 0; r < height; r++) {
+            /* One pixel's channels at a time: 16 sequential reads, one contiguous write. */
+            float *row = y + b * y_block + ((r + 1) * pitch + 1) * FER_BLOCK;
+            const float *from = planes + r * width;
+            for (long c = 0; c < width; c++) {
+                float *pixel = row + c * FER_BLOCK;
+                for (int k = 0; k < FER_BLOCK; k++) pixel[k] = k < count ? from[k * plane + c] : 0;
+            }
+        }
+    }
+}
+
+void fer_from_blocked(const float *x, long x_block, int channels, long height, long width, float *y) {
+    const long pitch = width + 2, plane = height * width;
+    for (int b = 0; b * FER_BLOCK < channels; b++) {
+        const int count = channels - b * FER_BLOCK < FER_BLOCK ? channels - b * FER_BLOCK : FER_BLOCK;
+        float *planes = y + (long)b * FER_BLOCK * plane;
+        for (long r = 0; r < height; r++) {
+            const float *row = x + b * x_block + ((r + 1) * pitch + 1) * FER_BLOCK;
+            float *to = planes + r * width;
+            for (long c = 0; c < width; c++) {
+                const float *pixel = row + c * FER_BLOCK;
+                for (int k = 0; k < count; k++) to[k * plane + c] = pixel[k];
+            }
+        }
+    }
+}
+
+void fer_blocked_border(float *y, int blocks, long y_block, long height, long width) {
+    const long pitch = width + 2;
+    for (int b = 0; b < blocks; b++) {
+        float *block = y + b * y_block;
+        for (long i = 0; i < pitch * FER_BLOCK; i++) {
+            block[i] = 0;
+            block[(height + 1) * pitch * FER_BLOCK + i] = 0;
+        }
+        for (long r = 1; r <= height; r++) {
+            for (int k = 0; k < FER_BLOCK; k++) {
+                block[r * pitch * FER_BLOCK + k] = 0;
+                block[(r * pitch + width + 1) * FER_BLOCK + k] = 0;
+            }
+        }
+    }
 }
 
 void fer_copy_rows(const float *x, long x_pitch, float *y, long y_pitch, long rows, long cols) {

@@ -86,11 +86,26 @@ public struct InferenceOptions: Sendable, Equatable {
     public var threads: Int
     /// For tests and benchmarks; the result is the same to the bit either way.
     public var productOrientation: ProductOrientation
+    /// Where chains of convolutions with many channels run in the blocked (NCHWc) layout.
+    public enum Layout: Sendable, Equatable {
+        /// The model is built with and without it, each timed, and the faster kept (the default). With the
+        /// `.ruled` orientation, which times nothing, planar.
+        case measured
+        /// Wherever the planner's rule finds a chain for it (`BlockedPlanning`), without timing.
+        case blocked
+        /// Never.
+        case planar
+    }
 
-    public init(instructionSet: InstructionSet? = nil, threads: Int = 1, productOrientation: ProductOrientation = .measured) {
+    /// `FER_LIVE_LAYOUT=planar|blocked` overrides `.measured`, to compare.
+    public var layout: Layout
+
+    public init(instructionSet: InstructionSet? = nil, threads: Int = 1, productOrientation: ProductOrientation = .measured,
+                layout: Layout = .measured) {
         self.instructionSet = instructionSet
         self.threads = threads
         self.productOrientation = productOrientation
+        self.layout = layout
     }
 }
 
@@ -105,8 +120,20 @@ struct KernelOptions {
     let candidates: [InstructionSet]
     let threads: Int
     let orientation: InferenceOptions.ProductOrientation
+    /// Whether the planner may put chains of convolutions in the blocked layout.
+    private(set) var blocked: Bool
+    /// Whether the session builds the model planar too, times both and keeps the faster.
+    let measuresLayout: Bool
 
-    init(_ options: InferenceOptions) throws {
+    /// The same options without the blocked layout.
+    var planar: KernelOptions {
+        var options = self
+        options.blocked = false
+        return options
+    }
+
+    init(_ options: InferenceOptions,
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         if let isa = options.instructionSet {
             guard isa.isSupported else { throw InstructionSet.unsupported("instruction set \(isa)") }
             self.isa = isa
@@ -123,5 +150,16 @@ struct KernelOptions {
         }
         threads = options.threads
         orientation = options.productOrientation
+        var layout = options.layout
+        if layout == .measured, let value = environment["FER_LIVE_LAYOUT"], !value.isEmpty {
+            switch value {
+            case "planar": layout = .planar
+            case "blocked": layout = .blocked
+            default: throw InferenceError.badOption("FER_LIVE_LAYOUT=\(value): not one of planar, blocked")
+            }
+        }
+        if layout == .measured && options.productOrientation == .ruled { layout = .planar }
+        blocked = layout != .planar
+        measuresLayout = layout == .measured
     }
 }

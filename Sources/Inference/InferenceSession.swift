@@ -42,31 +42,76 @@ public final class InferenceSession: @unchecked Sendable {
     private let outputPointers: [String: UnsafeMutablePointer<Float>]
 
     /// Prepares `model` for the given input shapes (inputs with fully static shapes may be omitted).
+    ///
+    /// Where convolutions would run in the blocked layout (`BlockedPlanning`) and the options leave the layout to
+    /// measurement (`InferenceOptions.Layout.measured`), the model is built both ways and the faster kept: both give
+    /// the same sums in the same order, so the choice changes speed, not output.
     public init(model: ONNXModel, inputShapes: [String: [Int]] = [:], options: InferenceOptions = .init()) throws {
         Self.configureBLAS
         let kernelOptions = try KernelOptions(options)
         instructionSet = kernelOptions.isa
         threads = kernelOptions.threads
         var planner = GraphPlanner(model: model, options: kernelOptions)
-        let plan = try planner.plan(inputShapes: inputShapes)
+        var plan = try planner.plan(inputShapes: inputShapes)
+        var built = Built(plan)
+        if !planner.blocked.isEmpty && kernelOptions.measuresLayout {
+            var planarPlanner = GraphPlanner(model: model, options: kernelOptions.planar)
+            let planarPlan = try planarPlanner.plan(inputShapes: inputShapes)
+            let planar = Built(planarPlan)
+            let candidates = [built, planar]
+            if Autotune.fastest(2, run: { candidates[$0].run() }) == 1 {
+                (plan, built) = (planarPlan, planar)
+            }
+        }
         self.model = model
-        let offsets = MemoryPlanner.assign(plan)
-        let arenaSize = max(offsets.total, 1)
-        let base = alignedFloats(arenaSize)
-        base.initialize(repeating: 0, count: arenaSize)
-        let scratchBuffer = alignedFloats(max(plan.scratchSize, 1))
-        scratchBuffer.initialize(repeating: 0, count: max(plan.scratchSize, 1))
-        arena = base
-        scratch = scratchBuffer
-        let resolve: PointerResolver = { base + offsets.offsets[$0] }
-        kernels = plan.steps.map { $0.build(resolve, scratchBuffer) }
+        arena = built.arena
+        scratch = built.scratch
+        kernels = built.kernels
         kernelInfo = plan.steps.map { ($0.node, $0.op, $0.macs) }
         inputs = plan.inputs.map { Binding(name: $0.name, shape: $0.shape) }
         outputs = plan.outputs.map { Binding(name: $0.name, shape: $0.shape) }
+        let resolve = built.resolve
         inputPointers = Dictionary(plan.inputs.map { ($0.name, resolve($0.slot)) }, uniquingKeysWith: { a, _ in a })
         outputPointers = Dictionary(plan.outputs.map { ($0.name, resolve($0.slot)) }, uniquingKeysWith: { a, _ in a })
         macs = plan.steps.reduce(0) { $0 + $1.macs }
-        workspaceBytes = (arenaSize + plan.scratchSize) * MemoryLayout<Float>.size
+        workspaceBytes = built.bytes
+        built.owned = false
+    }
+
+    /// A plan's kernels over their own arena and scratch (freed with it unless a session took them).
+    private final class Built {
+        let arena: UnsafeMutablePointer<Float>
+        let scratch: UnsafeMutablePointer<Float>
+        let kernels: [Kernel]
+        let resolve: PointerResolver
+        let bytes: Int
+        /// Whether the buffers are still this object's to free.
+        var owned = true
+
+        init(_ plan: GraphPlan) {
+            let offsets = MemoryPlanner.assign(plan)
+            let arenaSize = max(offsets.total, 1), scratchSize = max(plan.scratchSize, 1)
+            let base = alignedFloats(arenaSize)
+            base.initialize(repeating: 0, count: arenaSize)
+            let scratchBuffer = alignedFloats(scratchSize)
+            scratchBuffer.initialize(repeating: 0, count: scratchSize)
+            arena = base
+            scratch = scratchBuffer
+            let resolve: PointerResolver = { base + offsets.offsets[$0] }
+            self.resolve = resolve
+            kernels = plan.steps.map { $0.build(resolve, scratchBuffer) }
+            bytes = (arenaSize + plan.scratchSize) * MemoryLayout<Float>.size
+        }
+
+        func run() {
+            for kernel in kernels { kernel.run() }
+        }
+
+        deinit {
+            guard owned else { return }
+            UnsafeMutableRawPointer(arena).deallocate()
+            UnsafeMutableRawPointer(scratch).deallocate()
+        }
     }
 
     deinit {

@@ -33,11 +33,14 @@ final class ModelConformanceTests: XCTestCase {
         let onnx = try ONNXModel(contentsOf: model.path)
         let name = onnx.inputs[0].name
         let theirs = try ONNXRuntimeReference.run(model: model, inputs: [name: .init(shape: shape, values: input)])
-        // Every instruction set this CPU has (AVX-512, AVX2, baseline here), as one binary picks them.
-        for isa in InstructionSet.supported {
-            let session = try InferenceSession(model: onnx, inputShapes: [name: shape],
-                                               options: InferenceOptions(instructionSet: isa))
-            XCTAssertEqual(session.instructionSet, isa, file: file, line: line)
+        // Every instruction set this CPU has (AVX-512, AVX2, baseline here), as one binary picks them, each with
+        // the planar and the blocked layout (where the planner puts chains of convolutions in it).
+        let variants = InstructionSet.supported.flatMap { isa in
+            [InferenceOptions.Layout.planar, .blocked].map { InferenceOptions(instructionSet: isa, layout: $0) }
+        }
+        for options in variants {
+            let session = try InferenceSession(model: onnx, inputShapes: [name: shape], options: options)
+            XCTAssertEqual(session.instructionSet, options.instructionSet, file: file, line: line)
             let ours = try session.run([name: input])
             XCTAssertEqual(Set(ours.keys), Set(theirs.keys), file: file, line: line)
             for binding in session.outputs {
@@ -46,7 +49,7 @@ final class ModelConformanceTests: XCTestCase {
                                file: file, line: line)
                 let diff = ONNXRuntimeReference.maxAbsDifference(ours[binding.name]!, reference.values)
                 XCTAssertLessThanOrEqual(diff, Self.tolerance,
-                                         "\(model.lastPathComponent) \(binding.name) \(shape) on \(isa)",
+                                         "\(model.lastPathComponent) \(binding.name) \(shape) with \(options)",
                                          file: file, line: line)
             }
         }

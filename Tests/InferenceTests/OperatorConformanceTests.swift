@@ -39,14 +39,15 @@ final class OperatorConformanceTests: XCTestCase {
     }
 
     /// Each supported instruction set with vectors along the pixels (in place and packed) and along the
-    /// output channels, and the widest one with two threads (which only convolutions of 1 MMAC or more use).
+    /// output channels in the planar layout, and with the blocked layout where it applies; the widest one the
+    /// same way with two threads (which only convolutions of 1 MMAC or more use).
     static let kernelVariants: [InferenceOptions] = InstructionSet.supported.flatMap { isa in
         [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels].map {
-            InferenceOptions(instructionSet: isa, productOrientation: $0)
-        }
+            InferenceOptions(instructionSet: isa, productOrientation: $0, layout: .planar)
+        } + [InferenceOptions(instructionSet: isa, layout: .blocked)]
     } + [InferenceOptions.ProductOrientation.columns, .packedColumns, .channels].map {
-        InferenceOptions(threads: 2, productOrientation: $0)
-    }
+        InferenceOptions(threads: 2, productOrientation: $0, layout: .planar)
+    } + [InferenceOptions(threads: 2, layout: .blocked)]
 
     func testConvolutionVariants() throws {
         // (input shape, weight shape, attributes)
@@ -156,7 +157,8 @@ final class OperatorConformanceTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("model.onnx")
         try builder.write(to: url)
-        let session = try InferenceSession(model: try ONNXModel(contentsOf: url.path), inputShapes: inputs)
+        let session = try InferenceSession(model: try ONNXModel(contentsOf: url.path), inputShapes: inputs,
+                                           options: InferenceOptions(layout: .blocked))
         return session.profile(runs: 1).map(\.op)
     }
 
@@ -255,6 +257,155 @@ final class OperatorConformanceTests: XCTestCase {
             let inputs = ["x": c.x, "r": [c.x[0], m, oh, ow]]
             try assertMatchesORT(b, inputs: inputs)
             XCTAssertEqual(try plannedOps(b, inputs: inputs), [kh == 1 ? "Conv(1x1)+Add" : "Conv+Add"], "case \(i)")
+        }
+    }
+
+    func testBlockedConvolutions() throws {
+        // Chains of three convolutions in the blocked layout (converted in once and out once), the second padded
+        // so that it reads the first's border (which the arena may have left dirty), a strided one; input
+        // channels off a multiple of 16, outputs off the 4-block tile, planes off a multiple of the 6-pixel
+        // tile, one-sided padding, batch 2, each activation kind.
+        let cases: [(x: [Int], m: [Int], k: [Int], pads: [[Int]], strides: [Int], activation: String)] = [
+            ([1, 64, 9, 11], [80, 72, 64], [1, 3, 1], [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]], [1, 1, 2], "Relu"),
+            ([2, 70, 7, 7], [96, 64, 144], [3, 3, 1], [[1, 1, 1, 1], [0, 1, 1, 0], [0, 0, 0, 0]], [2, 1, 1], "LeakyRelu"),
+            ([1, 64, 5, 13], [64, 72, 64], [3, 1, 3], [[1, 1, 1, 1], [0, 0, 0, 0], [1, 1, 1, 1]], [1, 1, 2], "Clip"),
+            ([1, 96, 6, 6], [64, 64, 64], [1, 3, 3], [[0, 0, 0, 0], [1, 1, 1, 1], [1, 1, 1, 1]], [1, 2, 1], "PRelu"),
+            // Single-block layers on rows of 12 or more: the wide tiles, one and two pixels apart, and the tiles of
+            // six where a tile would cross a row.
+            ([1, 32, 5, 30], [16, 16, 16], [1, 3, 1], [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]], [1, 1, 2], "Relu"),
+        ]
+        for (i, c) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", c.x)
+            var input = "x", channels = c.x[1]
+            for layer in 0..<3 {
+                let m = c.m[layer], k = c.k[layer]
+                // Scaled by the fan-in, so that values stay near 1 through the chain (and 1e-4 stays a fair test).
+                let fanIn = channels * k * k, scale = 1 / Float(fanIn).squareRoot()
+                b.weight("w\(layer)", [m, channels, k, k],
+                         ModelBuilder.random(count: m * fanIn, seed: UInt64(200 + 10 * i + layer)).map { $0 * scale })
+                b.randomWeight("b\(layer)", [m], seed: UInt64(300 + 10 * i + layer))
+                b.node("Conv", [input, "w\(layer)", "b\(layer)"], ["c\(layer)"],
+                       [B.ints("kernel_shape", [k, k]), B.ints("pads", c.pads[layer]),
+                        B.ints("strides", [c.strides[layer], c.strides[layer]])])
+                switch c.activation {
+                case "LeakyRelu": b.node("LeakyRelu", ["c\(layer)"], ["a\(layer)"], [B.float("alpha", 0.1)])
+                case "Clip":
+                    b.weight("lo\(layer)", [], [-0.5])
+                    b.weight("hi\(layer)", [], [0.75])
+                    b.node("Clip", ["c\(layer)", "lo\(layer)", "hi\(layer)"], ["a\(layer)"])
+                case "PRelu":
+                    b.randomWeight("s\(layer)", [m, 1, 1], seed: UInt64(400 + layer))
+                    b.node("PRelu", ["c\(layer)", "s\(layer)"], ["a\(layer)"])
+                default: b.node(c.activation, ["c\(layer)"], ["a\(layer)"])
+                }
+                (input, channels) = ("a\(layer)", m)
+            }
+            b.output(input)
+            try assertMatchesORT(b, inputs: ["x": c.x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": c.x]),
+                           ["ToBlocked", "Conv(blocked)", "Conv(blocked)", "Conv(blocked)", "FromBlocked"], "case \(i)")
+        }
+    }
+
+    func testBlockedInvertedResiduals() throws {
+        // MobileNetV2's blocks in the blocked layout: a 1x1 expansion, a depthwise 3x3 (stride 1 with the shortcut
+        // added by the projection, or stride 2 without), ReLU6, a 1x1 projection; channels of 16, 48 and 96 (a
+        // partial 4-block tile), planes of 7 to 11 pixels (the depthwise's 4-pixel steps and tail), batch 2.
+        let cases: [(x: [Int], expand: Int, stride: Int)] = [([2, 16, 9, 11], 48, 1), ([1, 32, 8, 7], 96, 2), ([1, 16, 10, 10], 96, 1)]
+        for (i, c) in cases.enumerated() {
+            var b = ModelBuilder()
+            b.input("x", c.x)
+            let channels = c.x[1], e = c.expand
+            func scaled(_ name: String, _ shape: [Int], fanIn: Int, seed: Int) {
+                let scale = 1 / Float(fanIn).squareRoot()
+                b.weight(name, shape, ModelBuilder.random(count: shape.reduce(1, *), seed: UInt64(seed)).map { $0 * scale })
+            }
+            b.weight("lo", [], [0])
+            b.weight("hi", [], [6])
+            scaled("w0", [channels, channels, 1, 1], fanIn: channels, seed: 700 + i)
+            b.node("Conv", ["x", "w0"], ["c0"], [B.ints("kernel_shape", [1, 1])])
+            b.node("Relu", ["c0"], ["a0"])
+            scaled("w1", [e, channels, 1, 1], fanIn: channels, seed: 710 + i)
+            b.randomWeight("b1", [e], seed: UInt64(720 + i))
+            b.node("Conv", ["a0", "w1", "b1"], ["c1"], [B.ints("kernel_shape", [1, 1])])
+            b.node("Clip", ["c1", "lo", "hi"], ["a1"])
+            scaled("w2", [e, 1, 3, 3], fanIn: 9, seed: 730 + i)
+            b.randomWeight("b2", [e], seed: UInt64(740 + i))
+            b.node("Conv", ["a1", "w2", "b2"], ["c2"], [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]),
+                                                       B.int("group", e), B.ints("strides", [c.stride, c.stride])])
+            b.node("Clip", ["c2", "lo", "hi"], ["a2"])
+            scaled("w3", [channels, e, 1, 1], fanIn: e, seed: 750 + i)
+            b.node("Conv", ["a2", "w3"], ["c3"], [B.ints("kernel_shape", [1, 1])])
+            if c.stride == 1 {
+                b.node("Add", ["c3", "a0"], ["y"])
+            } else {
+                b.node("Relu", ["c3"], ["y"])
+            }
+            b.output("y")
+            try assertMatchesORT(b, inputs: ["x": c.x])
+            let ops = try plannedOps(b, inputs: ["x": c.x])
+            XCTAssertEqual(ops, ["ToBlocked", "Conv(blocked)", "Conv(blocked)", "Conv(blocked depthwise)",
+                                 c.stride == 1 ? "Conv(blocked)+Add" : "Conv(blocked)", "FromBlocked"], "case \(i)")
+        }
+    }
+
+    func testBlockedLayoutOnlyForChains() throws {
+        // Two convolutions in a row, or three whose middle one has 24 outputs (a block and a half: padding it
+        // would cost a third more work), or a grouped one between them: each stays planar.
+        let cases: [(m: [Int], groups: [Int])] = [([64, 64], [1, 1]), ([64, 24, 64], [1, 1, 1]), ([64, 64, 64], [1, 2, 1])]
+        for (i, c) in cases.enumerated() {
+            var b = ModelBuilder()
+            let x = [1, 32, 8, 8]
+            b.input("x", x)
+            var input = "x", channels = x[1]
+            for (layer, (m, group)) in zip(c.m, c.groups).enumerated() {
+                b.randomWeight("w\(layer)", [m, channels / group, 3, 3], seed: UInt64(600 + 10 * i + layer))
+                b.node("Conv", [input, "w\(layer)"], ["c\(layer)"],
+                       [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]), B.int("group", group)])
+                (input, channels) = ("c\(layer)", m)
+            }
+            b.output(input)
+            let ops = try plannedOps(b, inputs: ["x": x])
+            XCTAssertFalse(ops.contains { $0.contains("locked") }, "case \(i): \(ops)")
+        }
+    }
+
+    func testBlockedResidualBlock() throws {
+        // A ResNet bottleneck in the blocked layout: the shortcut (a strided 1x1, or the block's input itself) added
+        // as the last convolution stores, then ReLU; the block's input read by two convolutions converted once; a
+        // sigmoid and a planar reader (a max pool) after it, which take the tensor back to NCHW. Batch 2.
+        for (i, strided) in [false, true].enumerated() {
+            let x = [2, 64, 8, 10], s = strided ? 2 : 1
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.randomWeight("w1", [64, 64, 1, 1], seed: UInt64(500 + i))
+            b.randomWeight("w2", [64, 64, 3, 3], seed: UInt64(510 + i))
+            b.randomWeight("w3", [64, 64, 1, 1], seed: UInt64(520 + i))
+            b.node("Conv", ["x", "w1"], ["c1"], [B.ints("kernel_shape", [1, 1])])
+            b.node("Relu", ["c1"], ["r1"])
+            b.node("Conv", ["r1", "w2"], ["c2"], [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]),
+                                                 B.ints("strides", [s, s])])
+            b.node("Relu", ["c2"], ["r2"])
+            b.node("Conv", ["r2", "w3"], ["c3"], [B.ints("kernel_shape", [1, 1])])
+            var shortcut = "x"
+            if strided {
+                b.randomWeight("wd", [64, 64, 1, 1], seed: UInt64(530 + i))
+                b.node("Conv", ["x", "wd"], ["d"], [B.ints("kernel_shape", [1, 1]), B.ints("strides", [2, 2])])
+                shortcut = "d"
+            }
+            b.node("Add", ["c3", shortcut], ["sum"])
+            b.node("Relu", ["sum"], ["y"])
+            b.node("Sigmoid", ["y"], ["p"])
+            b.node("MaxPool", ["y"], ["q"], [B.ints("kernel_shape", [2, 2]), B.ints("strides", [2, 2])])
+            b.output("p")
+            b.output("q")
+            try assertMatchesORT(b, inputs: ["x": x], scale: 0.5)
+            let ops = try plannedOps(b, inputs: ["x": x])
+            XCTAssertEqual(ops.filter { $0 == "ToBlocked" }.count, 1, "case \(i): \(ops)")
+            XCTAssertEqual(ops.filter { $0 == "FromBlocked" }.count, 1, "case \(i): \(ops)")
+            XCTAssertEqual(ops.filter { $0.hasPrefix("Conv(blocked)") }.count, strided ? 4 : 3, "case \(i): \(ops)")
+            XCTAssertEqual(ops.filter { $0 == "Conv(blocked)+Add" }.count, 1, "case \(i): \(ops)")
         }
     }
 

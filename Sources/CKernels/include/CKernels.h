@@ -136,3 +136,60 @@ void fer_sigmoid_run(int isa, const float *x, float *y, long n);
 /* rows x cols floats from x (rows x_pitch apart) to y (rows y_pitch apart): one call for the many short rows
  * a memmove per row would cost more than it copies. */
 void fer_copy_rows(const float *x, long x_pitch, float *y, long y_pitch, long rows, long cols);
+
+/* MARK: - The blocked layout (NCHWc)
+ *
+ * A tensor of C channels over H x W is stored as ceil(C / 16) blocks of (H + 2) x (W + 2) pixels of 16
+ * channels each: a pixel's 16 channels are one run, and a border of one pixel all round lets a 3x3
+ * convolution with padding 1 read it without a test. Channels past C are zero weights' inputs, so only
+ * finite values matter there. */
+
+/* Channels per block of the blocked layout. */
+#define FER_BLOCK 16
+
+/* A convolution (one group, any kernel and stride) from blocked input to blocked output, the epilogue
+ * fused: y = clamp(sum + bias (+ residual), lo, hi) + slope * min(that, 0). Output pixel i of the
+ * [first, end) range reads its taps from x + in[i] (+ ky * x_row + kx * 16 + channel) and is stored at
+ * y + out[i]. Weights packed as [out_blocks][in_channels][kernel_h][kernel_w][16]: every output channel
+ * sums its taps in the order (input channel, ky, kx), as `fer_product_*` do. */
+typedef struct {
+    const float *x;
+    long x_block, x_row;
+    int in_channels, kernel_h, kernel_w;
+    float *y;
+    long y_block;
+    int out_blocks;
+    const ptrdiff_t *in, *out;
+    long first, end;
+    const float *bias;     /* out_blocks * 16 */
+    float lo, hi;
+    const float *slopes;   /* out_blocks * 16, or NULL */
+    const float *residual; /* laid out as y, or NULL */
+} fer_blocked_conv;
+
+void fer_blocked_conv_run(int isa, const fer_blocked_conv *c, const float *packed);
+
+/* A depthwise 3x3 convolution (stride 1 or 2) of blocks [first_block, end_block) from blocked input to
+ * blocked output, the epilogue fused as in `fer_blocked_conv`. `x` is each block's pixel that output (0, 0)'s
+ * tap (0, 0) reads; `y` output (0, 0)'s place. Weights as [blocks][9][16]. */
+typedef struct {
+    const float *x;
+    long x_block, x_row;
+    int stride;
+    float *y;
+    long y_block, y_row, out_height, out_width;
+    int first_block, end_block;
+    const float *w, *bias; /* bias: blocks * 16 */
+    float lo, hi;
+    const float *slopes;   /* blocks * 16, or NULL */
+} fer_blocked_depthwise;
+
+void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d);
+
+/* A plane of `channels` NCHW planes (height x width) into the blocked layout at y (blocks y_block floats
+ * apart), border and missing channels zero; and back. */
+void fer_to_blocked(const float *x, int channels, long height, long width, float *y, long y_block);
+void fer_from_blocked(const float *x, long x_block, int channels, long height, long width, float *y);
+
+/* Zeroes the one-pixel border of `blocks` blocked planes of height x width (blocks y_block floats apart). */
+void fer_blocked_border(float *y, int blocks, long y_block, long height, long width);

@@ -68,25 +68,10 @@ extension GraphPlanner {
         guard group >= 1, xShape[1] == cPerGroup * group, m % group == 0 else {
             throw fail(node, "input has \(xShape[1]) channels but weights \(wTensor.shape) with group \(group)")
         }
-        var weights = wTensor.floats
-        var bias = [Float](repeating: 0, count: m)
-        if let bName = node.input(2) {
-            guard case .constant(let b)? = values[bName], b.count == m else { throw fail(node, "bias must be constant [\(m)]") }
-            bias = b.floats
-        }
         var geometry = try windowGeometry(node, xShape, kernel: (kh, kw), outChannels: m, group: group)
-        var outName = node.outputs[0]
-        // Fold a following BatchNormalization into the weights.
-        if let bn = soleConsumer(of: outName), bn.opType == "BatchNormalization", bn.inputs.first == outName,
-           let folded = try batchNormCoefficients(bn, channels: m) {
-            let perFilter = weights.count / m
-            for o in 0..<m {
-                for i in 0..<perFilter { weights[o * perFilter + i] *= folded.scale[o] }
-                bias[o] = bias[o] * folded.scale[o] + folded.shift[o]
-            }
-            absorbed.insert(bn.index)
-            outName = bn.outputs[0]
-        }
+        let folded = try foldedParameters(node, weights: wTensor)
+        let (weights, bias) = (folded.weights, folded.bias)
+        var outName = folded.output
         geometry.outChannels = m
         let outShape = [xShape[0], m, geometry.outHeight, geometry.outWidth]
         var residualSlot: Int?, label = node.name
@@ -103,6 +88,32 @@ extension GraphPlanner {
         return ResolvedConv(node: node, label: label, geometry: geometry, xSlot: xSlot, ySlot: ySlot,
                             residualSlot: residualSlot, output: finalName, weights: weights, bias: bias,
                             activation: activation, macs: geometry.macs)
+    }
+
+    /// A Conv's weights and bias with a following BatchNormalization folded in (and absorbed), and the name of the
+    /// value they produce.
+    mutating func foldedParameters(_ node: Node, weights wTensor: ConstantTensor) throws
+        -> (weights: [Float], bias: [Float], output: String)
+    {
+        let m = wTensor.shape[0]
+        var weights = wTensor.floats
+        var bias = [Float](repeating: 0, count: m)
+        if let bName = node.input(2) {
+            guard case .constant(let b)? = values[bName], b.count == m else { throw fail(node, "bias must be constant [\(m)]") }
+            bias = b.floats
+        }
+        var outName = node.outputs[0]
+        if let bn = soleConsumer(of: outName), bn.opType == "BatchNormalization", bn.inputs.first == outName,
+           let folded = try batchNormCoefficients(bn, channels: m) {
+            let perFilter = weights.count / m
+            for o in 0..<m {
+                for i in 0..<perFilter { weights[o * perFilter + i] *= folded.scale[o] }
+                bias[o] = bias[o] * folded.scale[o] + folded.shift[o]
+            }
+            absorbed.insert(bn.index)
+            outName = bn.outputs[0]
+        }
+        return (weights, bias, outName)
     }
 
     /// Appends the kernel of one convolution: depthwise (with a fused max pool), or a product (1x1 or direct).

@@ -8,6 +8,8 @@ struct GraphPlanner {
     var scratchSize = 0
     /// Nodes already absorbed into an earlier node by fusion.
     var absorbed: Set<Int> = []
+    /// Values held in the blocked layout (`BlockedPlanning`), some of them only there.
+    var blocked: [String: BlockedValue] = [:]
     /// For each value name, the indices of the nodes that read it.
     let consumers: [String: [Int]]
     let graphOutputs: Set<String>
@@ -47,6 +49,7 @@ struct GraphPlanner {
         }
         var outputs: [(String, Int, [Int])] = []
         for info in model.outputs {
+            planarize(info.name)
             guard let value = values[info.name] else {
                 throw InferenceError.invalidModel(model: model.displayName, reason: "no node produces output '\(info.name)'")
             }
@@ -96,6 +99,8 @@ struct GraphPlanner {
                 op: node.domain.isEmpty ? node.opType : "\(node.domain).\(node.opType)",
                 node: node.name, model: model.displayName)
         }
+        if node.opType == "Conv", try planBlockedConv(node) { return }
+        for name in node.inputs { planarize(name) }
         let inputs = try node.inputs.map { name -> PlanValue? in
             if name.isEmpty { return nil }
             guard let value = values[name] else {
