@@ -61,6 +61,8 @@ typedef int i4 __attribute__((vector_size(16)));
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4)
 #define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1)
 #define DUP_HI(a) __builtin_shufflevector(a, a, 2, 2, 3, 3)
+#define ZIP_LO(a, b) __builtin_shufflevector(a, b, 0, 4, 1, 5)
+#define ZIP_HI(a, b) __builtin_shufflevector(a, b, 2, 6, 3, 7)
 #define COL_ROWS 4
 #define COL_VECS 2 /* 8 accumulators: with 3, 16 registers are one short and an accumulator spills */
 #define CH_COLS 2 /* x 4 vectors of channels: 8 accumulators */
@@ -87,6 +89,8 @@ typedef int i8 __attribute__((vector_size(32)));
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8)
 #define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1, 2, 2, 3, 3)
 #define DUP_HI(a) __builtin_shufflevector(a, a, 4, 4, 5, 5, 6, 6, 7, 7)
+#define ZIP_LO(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define ZIP_HI(a, b) __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
 #define COL_ROWS 4
 #define COL_VECS 2 /* as baseline: 4 x 3 tiles need 17 registers */
 #define CH_COLS 6 /* x 2 vectors of channels: 12 accumulators, 15 registers */
@@ -114,6 +118,8 @@ typedef int i16 __attribute__((vector_size(64)));
 #define SHIFT_IN_RIGHT(a, z) __builtin_shufflevector(a, z, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
 #define DUP_LO(a) __builtin_shufflevector(a, a, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7)
 #define DUP_HI(a) __builtin_shufflevector(a, a, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)
+#define ZIP_LO(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP_HI(a, b) __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
 #define COL_ROWS 8
 #define COL_VECS 3 /* 24 accumulators of 32 registers */
 #define CH_COLS 12 /* 12 accumulators: more in flight than the FMA latency needs */
@@ -211,39 +217,13 @@ void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d) {
     DISPATCH(isa, blocked_depthwise3x3, d)
 }
 
-void fer_to_blocked(const float *x, int channels, long height, long width, float *y, long y_block) {
-    const long pitch = width + 2;
+void fer_to_blocked(int isa, const float *x, int channels, long height, long width, float *y, long y_block) {
     fer_blocked_border(y, (channels + FER_BLOCK - 1) / FER_BLOCK, y_block, height, width);
-    for (int b = 0; b * FER_BLOCK < channels; b++) {
-        const int count = channels - b * FER_BLOCK < FER_BLOCK ? channels - b * FER_BLOCK : FER_BLOCK;
-        const float *planes = x + (long)b * FER_BLOCK * height * width;
-        const long plane = height * width;
-        for (long r = 0; r < height; r++) {
-            /* One pixel's channels at a time: 16 sequential reads, one contiguous write. */
-            float *row = y + b * y_block + ((r + 1) * pitch + 1) * FER_BLOCK;
-            const float *from = planes + r * width;
-            for (long c = 0; c < width; c++) {
-                float *pixel = row + c * FER_BLOCK;
-                for (int k = 0; k < FER_BLOCK; k++) pixel[k] = k < count ? from[k * plane + c] : 0;
-            }
-        }
-    }
+    DISPATCH(isa, to_blocked, x, channels, height, width, y, y_block)
 }
 
-void fer_from_blocked(const float *x, long x_block, int channels, long height, long width, float *y) {
-    const long pitch = width + 2, plane = height * width;
-    for (int b = 0; b * FER_BLOCK < channels; b++) {
-        const int count = channels - b * FER_BLOCK < FER_BLOCK ? channels - b * FER_BLOCK : FER_BLOCK;
-        float *planes = y + (long)b * FER_BLOCK * plane;
-        for (long r = 0; r < height; r++) {
-            const float *row = x + b * x_block + ((r + 1) * pitch + 1) * FER_BLOCK;
-            float *to = planes + r * width;
-            for (long c = 0; c < width; c++) {
-                const float *pixel = row + c * FER_BLOCK;
-                for (int k = 0; k < count; k++) to[k * plane + c] = pixel[k];
-            }
-        }
-    }
+void fer_from_blocked(int isa, const float *x, long x_block, int channels, long height, long width, float *y) {
+    DISPATCH(isa, from_blocked, x, x_block, channels, height, width, y)
 }
 
 void fer_blocked_border(float *y, int blocks, long y_block, long height, long width) {

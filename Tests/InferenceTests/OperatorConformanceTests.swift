@@ -273,6 +273,8 @@ final class OperatorConformanceTests: XCTestCase {
             // Single-block layers on rows of 12 or more: the wide tiles, one and two pixels apart, and the tiles of
             // six where a tile would cross a row.
             ([1, 32, 5, 30], [16, 16, 16], [1, 3, 1], [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]], [1, 1, 2], "Relu"),
+            // Rows of 33: two whole vectors of 16 converted in and out by transposes, and one pixel on its own.
+            ([1, 16, 4, 33], [16, 32, 48], [1, 1, 3], [[0, 0, 0, 0], [0, 0, 0, 0], [1, 1, 1, 1]], [1, 1, 1], "Relu"),
         ]
         for (i, c) in cases.enumerated() {
             var b = ModelBuilder()

@@ -188,8 +188,8 @@ void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d);
 
 /* A plane of `channels` NCHW planes (height x width) into the blocked layout at y (blocks y_block floats
  * apart), border and missing channels zero; and back. */
-void fer_to_blocked(const float *x, int channels, long height, long width, float *y, long y_block);
-void fer_from_blocked(const float *x, long x_block, int channels, long height, long width, float *y);
+void fer_to_blocked(int isa, const float *x, int channels, long height, long width, float *y, long y_block);
+void fer_from_blocked(int isa, const float *x, long x_block, int channels, long height, long width, float *y);
 
 /* Zeroes the one-pixel border of `blocks` blocked planes of height x width (blocks y_block floats apart). */
 void fer_blocked_border(float *y, int blocks, long y_block, long height, long width);

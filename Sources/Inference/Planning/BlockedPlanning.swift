@@ -140,9 +140,9 @@ extension GraphPlanner {
     private mutating func convertToBlocked(_ name: String, _ value: BlockedValue) -> Int {
         let layout = BlockedLayout(value.shape)
         let slot = newSlot([layout.floats])
-        let from = value.slot
+        let from = value.slot, isa = options.isa
         steps.append(PlannedStep(node: name, op: "ToBlocked", reads: [from], writes: [slot], macs: 0) { ptr, _ in
-            ToBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot))
+            ToBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
         })
         blocked[name] = BlockedValue(shape: value.shape, slot: slot)
         return slot
@@ -153,9 +153,9 @@ extension GraphPlanner {
         guard values[name] == nil, let value = blocked[name] else { return }
         let layout = BlockedLayout(value.shape)
         let slot = newSlot(value.shape)
-        let from = value.slot
+        let from = value.slot, isa = options.isa
         steps.append(PlannedStep(node: name, op: "FromBlocked", reads: [from], writes: [slot], macs: 0) { ptr, _ in
-            FromBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot))
+            FromBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
         })
         values[name] = .dynamic(shape: value.shape, slot: slot)
     }
