@@ -217,6 +217,10 @@ void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d) {
     DISPATCH(isa, blocked_depthwise3x3, d)
 }
 
+void fer_blocked_max_pool(int isa, const fer_blocked_pool *p) {
+    DISPATCH(isa, blocked_max_pool, p)
+}
+
 void fer_to_blocked(int isa, const float *x, int channels, long height, long width, float *y, long y_block) {
     fer_blocked_border(y, (channels + FER_BLOCK - 1) / FER_BLOCK, y_block, height, width);
     DISPATCH(isa, to_blocked, x, channels, height, width, y, y_block)

@@ -352,6 +352,48 @@ final class OperatorConformanceTests: XCTestCase {
         }
     }
 
+    func testBlockedStemsAndPool() throws {
+        // A region that starts at the image: a ResNet's 7x7 stride-2 stem (padding 3, read from a bordered copy of
+        // the planes) and its 3x3 max pool, both blocked, then a bottleneck's first two convolutions; and a
+        // MobileNetV2 stem (3x3 stride 2, ReLU6) into a depthwise and a 1x1. Odd sizes, batch 2: no ToBlocked.
+        for (i, resnet) in [true, false].enumerated() {
+            let x = resnet ? [1, 3, 30, 34] : [2, 3, 17, 19]
+            var b = ModelBuilder()
+            b.input("x", x)
+            b.weight("lo", [], [0])
+            b.weight("hi", [], [6])
+            let stem = resnet ? 64 : 32, k = resnet ? 7 : 3
+            b.weight("w0", [stem, 3, k, k],
+                     ModelBuilder.random(count: stem * 3 * k * k, seed: UInt64(800 + i)).map { $0 / Float(3 * k * k).squareRoot() })
+            b.randomWeight("b0", [stem], seed: UInt64(810 + i))
+            b.node("Conv", ["x", "w0", "b0"], ["c0"], [B.ints("kernel_shape", [k, k]), B.ints("strides", [2, 2]),
+                                                      B.ints("pads", [k / 2, k / 2, k / 2, k / 2])])
+            if resnet {
+                b.node("Relu", ["c0"], ["a0"])
+                b.node("MaxPool", ["a0"], ["p0"], [B.ints("kernel_shape", [3, 3]), B.ints("strides", [2, 2]),
+                                                   B.ints("pads", [1, 1, 1, 1])])
+                b.weight("w1", [64, 64, 1, 1], ModelBuilder.random(count: 64 * 64, seed: 820).map { $0 / 8 })
+                b.node("Conv", ["p0", "w1"], ["c1"], [B.ints("kernel_shape", [1, 1])])
+                b.node("Relu", ["c1"], ["a1"])
+                b.weight("w2", [64, 64, 3, 3], ModelBuilder.random(count: 64 * 64 * 9, seed: 821).map { $0 / 24 })
+                b.node("Conv", ["a1", "w2"], ["c2"], [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1])])
+            } else {
+                b.node("Clip", ["c0", "lo", "hi"], ["a0"])
+                b.weight("w1", [32, 1, 3, 3], ModelBuilder.random(count: 32 * 9, seed: 830).map { $0 / 3 })
+                b.node("Conv", ["a0", "w1"], ["c1"], [B.ints("kernel_shape", [3, 3]), B.ints("pads", [1, 1, 1, 1]),
+                                                     B.int("group", 32)])
+                b.node("Clip", ["c1", "lo", "hi"], ["a1"])
+                b.weight("w2", [16, 32, 1, 1], ModelBuilder.random(count: 16 * 32, seed: 831).map { $0 / 6 })
+                b.node("Conv", ["a1", "w2"], ["c2"], [B.ints("kernel_shape", [1, 1])])
+            }
+            b.output("c2")
+            try assertMatchesORT(b, inputs: ["x": x])
+            XCTAssertEqual(try plannedOps(b, inputs: ["x": x]),
+                           resnet ? ["Conv(blocked)", "MaxPool(blocked)", "Conv(blocked)", "Conv(blocked)", "FromBlocked"]
+                                  : ["Conv(blocked)", "Conv(blocked depthwise)", "Conv(blocked)", "FromBlocked"], "case \(i)")
+        }
+    }
+
     func testBlockedLayoutOnlyForChains() throws {
         // Two convolutions in a row, or three whose middle one has 24 outputs (a block and a half: padding it
         // would cost a third more work), or a grouped one between them: each stays planar.

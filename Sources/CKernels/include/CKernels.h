@@ -149,12 +149,14 @@ void fer_copy_rows(const float *x, long x_pitch, float *y, long y_pitch, long ro
 
 /* A convolution (one group, any kernel and stride) from blocked input to blocked output, the epilogue
  * fused: y = clamp(sum + bias (+ residual), lo, hi) + slope * min(that, 0). Output pixel i of the
- * [first, end) range reads its taps from x + in[i] (+ ky * x_row + kx * 16 + channel) and is stored at
- * y + out[i]. Weights packed as [out_blocks][in_channels][kernel_h][kernel_w][16]: every output channel
- * sums its taps in the order (input channel, ky, kx), as `fer_product_*` do. */
+ * [first, end) range reads its taps from x + in[i] (+ ky * x_row + kx * x_pixel + block * x_block +
+ * channel * x_channel) and is stored at y + out[i]. The input is blocked (x_pixel 16, x_channel 1) or
+ * zero-bordered NCHW planes (x_pixel 1, x_channel a plane, x_block 16 planes: a stem). Weights packed as
+ * [out_blocks][in_channels][kernel_h][kernel_w][16]: every output channel sums its taps in the order
+ * (input channel, ky, kx), as `fer_product_*` do. */
 typedef struct {
     const float *x;
-    long x_block, x_row;
+    long x_block, x_row, x_pixel, x_channel;
     int in_channels, kernel_h, kernel_w;
     float *y;
     long y_block;
@@ -185,6 +187,20 @@ typedef struct {
 } fer_blocked_depthwise;
 
 void fer_blocked_depthwise3x3(int isa, const fer_blocked_depthwise *d);
+
+/* A max pool (dilation 1) of blocks [first_block, end_block) from blocked input to blocked output: each output
+ * pixel the maximum, channel by channel, of its window's pixels inside the input (the padding never wins). `x` and
+ * `y` are each block's pixel (0, 0). */
+typedef struct {
+    const float *x;
+    long x_block, x_row, height, width;
+    float *y;
+    long y_block, y_row, out_height, out_width;
+    int kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
+    int first_block, end_block;
+} fer_blocked_pool;
+
+void fer_blocked_max_pool(int isa, const fer_blocked_pool *p);
 
 /* A plane of `channels` NCHW planes (height x width) into the blocked layout at y (blocks y_block floats
  * apart), border and missing channels zero; and back. */

@@ -26,13 +26,17 @@ extension GraphPlanner {
     /// Whether a Conv node can run blocked, from its attributes and weights alone (no input shape needed): one
     /// group, or depthwise 3x3 at stride 1 or 2 (`BlockedDepthwiseKernel`); with `starting`, only if its outputs
     /// fill their blocks (`fillsBlocks`).
-    func blockable(_ node: Node, starting: Bool = true) -> Bool {
+    ///
+    /// With `stem`, a convolution of fewer input channels (an image's 1 to 15) that reads NCHW planes qualifies too,
+    /// whatever its padding: `BlockedConvKernel` reads them from a bordered copy.
+    func blockable(_ node: Node, starting: Bool = true, stem: Bool = false) -> Bool {
         guard node.opType == "Conv", let wName = node.input(1), case .constant(let w)? = values[wName],
               w.shape.count == 4, !starting || Self.fillsBlocks(w.shape[0]),
               (node.ints("dilations") ?? [1, 1]).allSatisfy({ $0 == 1 })
         else { return false }
         let group = node.int("group", default: 1), strides = node.ints("strides") ?? [1, 1]
         if group == 1 {
+            if stem && w.shape[1] < Self.blockedChannels { return true }
             guard w.shape[1] >= Self.blockedChannels else { return false }
         } else {
             guard group == w.shape[0], w.shape[1] == 1, w.shape[2] == 3, w.shape[3] == 3, w.shape[0] >= Self.blockedChannels,
@@ -62,7 +66,7 @@ extension GraphPlanner {
             if node.opType == "Conv" {
                 return node.inputs.first == name && blockable(node) && chainReaches(count - 1, from: node.outputs[0])
             }
-            return ["Relu", "LeakyRelu", "PRelu", "Clip", "BatchNormalization", "Add"].contains(node.opType)
+            return ["Relu", "LeakyRelu", "PRelu", "Clip", "BatchNormalization", "Add", "MaxPool"].contains(node.opType)
                 && chainReaches(count, from: node.outputs[0])
         }
     }
@@ -70,7 +74,8 @@ extension GraphPlanner {
     /// Plans a Conv in the blocked layout when it applies (see `blockable(_:)`, `startsBlockedRegion(_:)`,
     /// `BlockedConvKernel.handles`); false leaves it to `planConv`.
     mutating func planBlockedConv(_ node: Node) throws -> Bool {
-        guard options.blocked, let xName = node.inputs.first, blockable(node, starting: blocked[xName] == nil),
+        guard options.blocked, let xName = node.inputs.first,
+              blockable(node, starting: blocked[xName] == nil, stem: blocked[xName] == nil),
               let wName = node.input(1), case .constant(let wTensor)? = values[wName],
               blocked[xName] != nil || startsBlockedRegion(node)
         else { return false }
@@ -88,14 +93,16 @@ extension GraphPlanner {
                                           outChannels: m, group: group)
         geometry.outChannels = m
         let depthwise = geometry.isDepthwise
-        guard depthwise ? BlockedDepthwiseKernel.handles(geometry) : BlockedConvKernel.handles(geometry) else {
-            return false
-        }
+        // A stem: NCHW planes of fewer channels than a block, read where they are (through a bordered copy).
+        let input: BlockedConvKernel.Input = blocked[xName] == nil && geometry.channels < Self.blockedChannels
+            ? .planes : .blocked
+        guard depthwise ? BlockedDepthwiseKernel.handles(geometry) : BlockedConvKernel.handles(geometry, input: input)
+        else { return false }
         if let bName = node.input(2), case .dynamic? = values[bName] { return false }
         let folded = try foldedParameters(node, weights: wTensor)
         var outName = folded.output, label = node.name
         // A sigmoid stays a node of its own (the blocked epilogue is a clamp and a slope).
-        let xSlot = blocked[xName]?.slot ?? convertToBlocked(xName, source)
+        let xSlot = input == .planes ? source.slot : blocked[xName]?.slot ?? convertToBlocked(xName, source)
         let outShape = [geometry.batch, m, geometry.outHeight, geometry.outWidth]
         var residualSlot: Int?
         if !depthwise, let add = soleConsumer(of: outName), add.opType == "Add", add.inputs.count == 2,
@@ -129,9 +136,32 @@ extension GraphPlanner {
         steps.append(PlannedStep(node: label, op: "Conv(blocked)" + (residualSlot == nil ? "" : "+Add"),
                                  reads: [xSlot] + (residualSlot.map { [$0] } ?? []), writes: [ySlot],
                                  macs: geometry.macs) { ptr, _ in
-            BlockedConvKernel(geometry: geometry, x: ptr(xSlot), y: ptr(ySlot), residual: residualSlot.map { ptr($0) },
+            BlockedConvKernel(geometry: geometry, input: input, x: ptr(xSlot), y: ptr(ySlot),
+                              residual: residualSlot.map { ptr($0) },
                               weights: weights, bias: bias, activation: activation, zeroesBorder: zeroesBorder,
                               options: kernelOptions)
+        })
+        return true
+    }
+
+    /// Plans a MaxPool of a tensor held only in the blocked layout as a blocked kernel (a ResNet's pool after its
+    /// stem); false leaves it to the planar planner.
+    mutating func planBlockedMaxPool(_ node: Node) throws -> Bool {
+        guard let xName = node.inputs.first, values[xName] == nil, let source = blocked[xName],
+              node.outputs.count == 1 || node.outputs[1].isEmpty,
+              let kernel = node.ints("kernel_shape"), kernel.count == 2,
+              (node.ints("dilations") ?? [1, 1]).allSatisfy({ $0 == 1 }), node.int("storage_order", default: 0) == 0
+        else { return false }
+        let channels = source.shape[1]
+        let geometry = try windowGeometry(node, source.shape, kernel: (kernel[0], kernel[1]), outChannels: channels,
+                                          group: channels)
+        let outShape = [geometry.batch, channels, geometry.outHeight, geometry.outWidth]
+        let ySlot = newSlot([BlockedLayout(outShape).floats])
+        blocked[node.outputs[0]] = BlockedValue(shape: outShape, slot: ySlot)
+        let (zeroesBorder, isa, xSlot) = (readsBorder(node.outputs[0]), options.isa, source.slot)
+        steps.append(PlannedStep(node: node.name, op: "MaxPool(blocked)", reads: [xSlot], writes: [ySlot], macs: 0) {
+            ptr, _ in
+            BlockedMaxPoolKernel(geometry: geometry, x: ptr(xSlot), y: ptr(ySlot), zeroesBorder: zeroesBorder, isa: isa)
         })
         return true
     }

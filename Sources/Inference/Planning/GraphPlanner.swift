@@ -100,6 +100,7 @@ struct GraphPlanner {
                 node: node.name, model: model.displayName)
         }
         if node.opType == "Conv", try planBlockedConv(node) { return }
+        if node.opType == "MaxPool", try planBlockedMaxPool(node) { return }
         for name in node.inputs { planarize(name) }
         let inputs = try node.inputs.map { name -> PlanValue? in
             if name.isEmpty { return nil }
