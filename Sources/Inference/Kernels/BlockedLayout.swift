@@ -42,39 +42,3 @@ struct BlockedEpilogue {
 
     var slopesPointer: UnsafePointer<Float>? { slopes.map { UnsafePointer($0.pointer) } }
 }
-
-/// NCHW planes into the blocked layout (border and channels past the tensor's zero), transposed in vectors.
-final class ToBlockedKernel: Kernel {
-    let layout: BlockedLayout
-    let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
-    let isa: InstructionSet
-
-    init(layout: BlockedLayout, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, isa: InstructionSet) {
-        (self.layout, self.x, self.y, self.isa) = (layout, x, y, isa)
-    }
-
-    func run() {
-        let l = layout, plane = l.channels * l.height * l.width
-        for b in 0..<l.batch {
-            fer_to_blocked(isa.code, x + b * plane, Int32(l.channels), l.height, l.width, y + b * l.item, l.blockStride)
-        }
-    }
-}
-
-/// The blocked layout back into NCHW planes.
-final class FromBlockedKernel: Kernel {
-    let layout: BlockedLayout
-    let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
-    let isa: InstructionSet
-
-    init(layout: BlockedLayout, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, isa: InstructionSet) {
-        (self.layout, self.x, self.y, self.isa) = (layout, x, y, isa)
-    }
-
-    func run() {
-        let l = layout, plane = l.channels * l.height * l.width
-        for b in 0..<l.batch {
-            fer_from_blocked(isa.code, x + b * l.item, l.blockStride, Int32(l.channels), l.height, l.width, y + b * plane)
-        }
-    }
-}

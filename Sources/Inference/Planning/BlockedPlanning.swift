@@ -172,7 +172,7 @@ extension GraphPlanner {
         let slot = newSlot([layout.floats])
         let from = value.slot, isa = options.isa
         steps.append(PlannedStep(node: name, op: "ToBlocked", reads: [from], writes: [slot], macs: 0) { ptr, _ in
-            ToBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
+            BlockedConversionKernel(.toBlocked, layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
         })
         blocked[name] = BlockedValue(shape: value.shape, slot: slot)
         return slot
@@ -185,7 +185,7 @@ extension GraphPlanner {
         let slot = newSlot(value.shape)
         let from = value.slot, isa = options.isa
         steps.append(PlannedStep(node: name, op: "FromBlocked", reads: [from], writes: [slot], macs: 0) { ptr, _ in
-            FromBlockedKernel(layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
+            BlockedConversionKernel(.fromBlocked, layout: layout, x: ptr(from), y: ptr(slot), isa: isa)
         })
         values[name] = .dynamic(shape: value.shape, slot: slot)
     }
