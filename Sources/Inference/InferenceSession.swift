@@ -33,6 +33,8 @@ public final class InferenceSession: @unchecked Sendable {
     public let instructionSet: InstructionSet
     /// Threads that share one run's large convolutions.
     public let threads: Int
+    /// `.blocked` when some convolutions run in the blocked layout, else `.planar` (never `.measured`).
+    public let layout: InferenceOptions.Layout
 
     private let kernels: [Kernel]
     private let kernelInfo: [(node: String, op: String, macs: Int)]
@@ -54,15 +56,17 @@ public final class InferenceSession: @unchecked Sendable {
         var planner = GraphPlanner(model: model, options: kernelOptions)
         var plan = try planner.plan(inputShapes: inputShapes)
         var built = Built(plan)
+        var layout: InferenceOptions.Layout = planner.blocked.isEmpty ? .planar : .blocked
         if !planner.blocked.isEmpty && kernelOptions.measuresLayout {
             var planarPlanner = GraphPlanner(model: model, options: kernelOptions.planar)
             let planarPlan = try planarPlanner.plan(inputShapes: inputShapes)
             let planar = Built(planarPlan)
             let candidates = [built, planar]
             if Autotune.fastest(2, run: { candidates[$0].run() }) == 1 {
-                (plan, built) = (planarPlan, planar)
+                (plan, built, layout) = (planarPlan, planar, .planar)
             }
         }
+        self.layout = layout
         self.model = model
         arena = built.arena
         scratch = built.scratch

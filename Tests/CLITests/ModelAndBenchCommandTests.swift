@@ -56,6 +56,40 @@ final class ModelAndBenchCommandTests: XCTestCase {
         }
     }
 
+    /// The layout a model ran in is reported; `FER_LIVE_LAYOUT` forces one, and a wrong value is a one-line error.
+    func testBenchReportsAndForcesTheLayout() throws {
+        struct Report: Decodable {
+            struct Row: Decodable { let layout: String }
+            let results: [Row]
+        }
+        let dir = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Three 3x3 convolutions of 32 channels in a row: a chain the planner may put in the blocked layout.
+        var b = ModelBuilder()
+        b.input("x", [1, 16, 20, 20])
+        var input = "x", channels = 16
+        for layer in 0..<3 {
+            b.randomWeight("w\(layer)", [32, channels, 3, 3], seed: UInt64(40 + layer))
+            b.node("Conv", [input, "w\(layer)"], ["c\(layer)"],
+                   [ModelBuilder.ints("kernel_shape", [3, 3]), ModelBuilder.ints("pads", [1, 1, 1, 1])])
+            (input, channels) = ("c\(layer)", 32)
+        }
+        b.output(input)
+        let url = dir.appendingPathComponent("chain.onnx")
+        try b.write(to: url)
+        let arguments = ["bench", "--json", "--runs", "4", "--model", url.path, "--shape", "1x16x20x20"]
+        for (environment, expected) in [("blocked", ["blocked"]), ("planar", ["planar"]), ("", ["blocked", "planar"])] {
+            let result = try FerLiveBinary.run(arguments, environment: ["FER_LIVE_LAYOUT": environment])
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
+            XCTAssertEqual(report.results.count, 1)
+            XCTAssertTrue(expected.contains(report.results[0].layout), "\(environment): \(report.results[0].layout)")
+        }
+        let wrong = try FerLiveBinary.run(arguments, environment: ["FER_LIVE_LAYOUT": "diagonal"])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.stderr.contains("FER_LIVE_LAYOUT=diagonal: not one of planar, blocked"), wrong.stderr)
+    }
+
     /// A model one brings, timed alone at the given shape, on the instruction set asked for and threads.
     func testBenchAModelOneBringsOnChosenKernelsAndThreads() throws {
         struct Report: Decodable {

@@ -60,6 +60,8 @@ struct BenchModelsCommand: ParsableCommand {
         let gmacs_per_second: Double
         let isa: String
         let threads: Int
+        /// "blocked" when some convolutions ran in the blocked layout (NCHWc), else "planar".
+        let layout: String
     }
 
     /// One timed stage of the whole per-frame path (detection with its pre- and post-processing, a face).
@@ -113,7 +115,8 @@ struct BenchModelsCommand: ParsableCommand {
                 model: c.name, input: c.shape.map(String.init).joined(separator: "x"), runs: c.runs,
                 median_ms: samples.median, p90_ms: samples.p90, macs: session.macs,
                 gmacs_per_second: Double(session.macs) / (samples.median * 1e6),
-                isa: session.instructionSet.rawValue, threads: session.threads)
+                isa: session.instructionSet.rawValue, threads: session.threads,
+                layout: session.layout == .blocked ? "blocked" : "planar")
             results.append(result)
             if profile && !json { printProfile(session, label: "\(result.model) \(result.input)") }
         }
@@ -122,11 +125,11 @@ struct BenchModelsCommand: ParsableCommand {
             try JSONOutput.print(Report(results: results, stages: stages))
             return
         }
-        print("model          input           runs  median ms  p90 ms   MMACs  GMAC/s")
+        print("model          input           runs  median ms  p90 ms   MMACs  GMAC/s  layout")
         for r in results {
             print(r.model.padded(14) + " " + r.input.padded(14)
-                + String(format: " %5d %10.3f %7.3f %7.1f %7.1f", r.runs, r.median_ms, r.p90_ms,
-                         Double(r.macs) / 1e6, r.gmacs_per_second))
+                + String(format: " %5d %10.3f %7.3f %7.1f %7.1f  ", r.runs, r.median_ms, r.p90_ms,
+                         Double(r.macs) / 1e6, r.gmacs_per_second) + r.layout)
         }
         if !stages.isEmpty { print("\nstage                          input            median ms  p90 ms") }
         for st in stages {
