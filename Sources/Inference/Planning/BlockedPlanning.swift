@@ -1,6 +1,7 @@
 /// Planning of the blocked (NCHWc) layout: convolutions with many channels run from and into blocked tensors
-/// (`BlockedConvKernel`, `BlockedDepthwiseKernel`); a tensor is converted into the layout where a blocked convolution first reads it, and
-/// back where any other operator (or the graph's output) does, once each.
+/// (`BlockedConvKernel`, `BlockedDepthwiseKernel`, `BlockedMaxPoolKernel`); a tensor is converted into the layout
+/// where a blocked convolution first reads it, and back where any other operator (or the graph's output) does, once
+/// each.
 extension GraphPlanner {
     /// A tensor held in the blocked layout: its NCHW shape and the slot of its blocked floats.
     struct BlockedValue {
@@ -52,22 +53,25 @@ extension GraphPlanner {
     }
 
     /// Whether a chain of at least `blockedRegionConvs` blockable convolutions, each reading the one before
-    /// (through activations, BatchNormalizations and Adds), starts at `conv`: a region likely worth its
+    /// (through activations, BatchNormalizations, Adds and max pools), starts at `conv`: a region likely worth its
     /// conversions. (The session then times the model with and without it: `InferenceSession`.)
     func startsBlockedRegion(_ conv: Node) -> Bool {
-        chainReaches(Self.blockedRegionConvs - 1, from: conv.outputs[0])
+        chainReaches(Self.blockedRegionConvs - 1, from: conv.outputs[0], hops: 16)
     }
 
-    /// Whether `count` more blockable convolutions follow one another from value `name`.
-    private func chainReaches(_ count: Int, from name: String) -> Bool {
+    /// Whether `count` more blockable convolutions follow one another from value `name`, within `hops` nodes (a
+    /// bound on the walk, whatever the graph).
+    private func chainReaches(_ count: Int, from name: String, hops: Int) -> Bool {
         guard count > 0 else { return true }
+        guard hops > 0 else { return false }
         return (consumers[name] ?? []).contains { index in
             let node = model.nodes[index]
             if node.opType == "Conv" {
-                return node.inputs.first == name && blockable(node) && chainReaches(count - 1, from: node.outputs[0])
+                return node.inputs.first == name && blockable(node)
+                    && chainReaches(count - 1, from: node.outputs[0], hops: hops - 1)
             }
             return ["Relu", "LeakyRelu", "PRelu", "Clip", "BatchNormalization", "Add", "MaxPool"].contains(node.opType)
-                && chainReaches(count, from: node.outputs[0])
+                && chainReaches(count, from: node.outputs[0], hops: hops - 1)
         }
     }
 
