@@ -36,10 +36,9 @@ public final class InferenceSession: @unchecked Sendable {
     /// `.blocked` when some convolutions run in the blocked layout, else `.planar` (never `.measured`).
     public let layout: InferenceOptions.Layout
 
-    private let kernels: [Kernel]
+    /// The kernels over the arena and scratch they own (freed with the session).
+    private let built: Built
     private let kernelInfo: [(node: String, op: String, macs: Int)]
-    private let arena: UnsafeMutablePointer<Float>
-    private let scratch: UnsafeMutablePointer<Float>
     private let inputPointers: [String: UnsafeMutablePointer<Float>]
     private let outputPointers: [String: UnsafeMutablePointer<Float>]
 
@@ -68,9 +67,7 @@ public final class InferenceSession: @unchecked Sendable {
         }
         self.layout = layout
         self.model = model
-        arena = built.arena
-        scratch = built.scratch
-        kernels = built.kernels
+        self.built = built
         kernelInfo = plan.steps.map { ($0.node, $0.op, $0.macs) }
         inputs = plan.inputs.map { Binding(name: $0.name, shape: $0.shape) }
         outputs = plan.outputs.map { Binding(name: $0.name, shape: $0.shape) }
@@ -79,18 +76,15 @@ public final class InferenceSession: @unchecked Sendable {
         outputPointers = Dictionary(plan.outputs.map { ($0.name, resolve($0.slot)) }, uniquingKeysWith: { a, _ in a })
         macs = plan.steps.reduce(0) { $0 + $1.macs }
         workspaceBytes = built.bytes
-        built.owned = false
     }
 
-    /// A plan's kernels over their own arena and scratch (freed with it unless a session took them).
+    /// A plan's kernels over their own arena and scratch, freed with it (the losing candidate's at once).
     private final class Built {
         let arena: UnsafeMutablePointer<Float>
         let scratch: UnsafeMutablePointer<Float>
         let kernels: [Kernel]
         let resolve: PointerResolver
         let bytes: Int
-        /// Whether the buffers are still this object's to free.
-        var owned = true
 
         init(_ plan: GraphPlan) {
             let offsets = MemoryPlanner.assign(plan)
@@ -112,15 +106,9 @@ public final class InferenceSession: @unchecked Sendable {
         }
 
         deinit {
-            guard owned else { return }
             UnsafeMutableRawPointer(arena).deallocate()
             UnsafeMutableRawPointer(scratch).deallocate()
         }
-    }
-
-    deinit {
-        UnsafeMutableRawPointer(arena).deallocate()
-        UnsafeMutableRawPointer(scratch).deallocate()
     }
 
     /// Keeps OpenBLAS on one thread: parallelism comes from the pipeline, not from inside a product.
@@ -151,7 +139,7 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Runs the graph on what the input buffers hold.
     public func run() {
-        for kernel in kernels { kernel.run() }
+        built.run()
     }
 
     /// Copies `values` into the inputs, runs, and returns every output (convenience; allocates).
@@ -176,6 +164,7 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Runs `runs` times and returns each operator's median time.
     public func profile(runs: Int) -> [OperatorTiming] {
+        let kernels = built.kernels
         var samples = [[Double]](repeating: [], count: kernels.count)
         for _ in 0..<max(runs, 1) {
             for (i, kernel) in kernels.enumerated() {
